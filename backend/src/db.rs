@@ -1,0 +1,167 @@
+//! The connection to SQLite or PostgreSQL, chosen at run time from `DATABASE_URL`.
+
+use crate::error::{Error, Result};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// One pool, of whichever database the school runs on.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same block against either pool: `with_pool!(db, pool => query.fetch_one(pool).await)`.
+/// Each arm is compiled for its own database, so row decoding stays fully typed.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Starting a write transaction. SQLite needs `BEGIN IMMEDIATE`: a deferred transaction that
+/// reads first and writes later fails with SQLITE_BUSY under concurrent writers instead of
+/// waiting for the lock.
+pub trait WritePool {
+    type Database: sqlx::Database;
+    fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Database>>> + Send;
+}
+
+impl WritePool for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl WritePool for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.begin().await?)
+    }
+}
+
+pub const DEFAULT_URL: &str = "sqlite://voronka.db";
+
+/// Which database a URL names, checked before any connection is tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite { path: String },
+    Postgres(String),
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<DbUrl> {
+        let url = url.trim();
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(Error::Config(format!("DATABASE_URL {url:?} names no file: use sqlite://PATH, e.g. {DEFAULT_URL}")));
+            }
+            return Ok(DbUrl::Sqlite { path: path.to_string() });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let parsed = url::Url::parse(url).map_err(|e| Error::Config(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}")))?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err(Error::Config("DATABASE_URL names no PostgreSQL host".into()));
+            }
+            return Ok(DbUrl::Postgres(url.to_string()));
+        }
+        Err(Error::Config(format!("DATABASE_URL must start with sqlite:// or postgres://, got {:?}", redact(url))))
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Db {
+    /// Connects (creating an SQLite file when missing) and checks the database answers.
+    pub async fn connect(url: &str) -> Result<Db> {
+        let db = match DbUrl::parse(url)? {
+            DbUrl::Sqlite { path } => {
+                let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                    .map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| Error::Config(format!("cannot open SQLite database {path}: {e}")))?;
+                Db::Sqlite(pool)
+            }
+            DbUrl::Postgres(url) => {
+                let options = PgConnectOptions::from_str(&url).map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(32)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| Error::Config(format!("cannot connect to PostgreSQL at {}: {e}", redact(&url))))?;
+                Db::Postgres(pool)
+            }
+        };
+        Ok(db)
+    }
+
+    /// Applies the migrations of this database's dialect.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A trivial round trip, for `/health`.
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked_before_connecting() {
+        assert_eq!(DbUrl::parse("sqlite://voronka.db").unwrap(), DbUrl::Sqlite { path: "voronka.db".into() });
+        assert_eq!(DbUrl::parse("sqlite:///var/lib/v.db").unwrap(), DbUrl::Sqlite { path: "/var/lib/v.db".into() });
+        assert!(matches!(DbUrl::parse("postgres://u:p@127.0.0.1/db"), Ok(DbUrl::Postgres(_))));
+        for bad in ["", "mysql://x", "sqlite://", "postgres://", "voronka.db"] {
+            assert!(matches!(DbUrl::parse(bad), Err(Error::Config(_))), "{bad}");
+        }
+        assert!(!format!("{}", DbUrl::parse("mysql://u:secret@h/db").unwrap_err()).contains("secret"));
+    }
+}

@@ -1,0 +1,197 @@
+//! Leads: creation with its person, tags and timeline, and reading one back.
+
+use crate::db::{Db, WritePool};
+use crate::error::Result;
+use crate::rows::now;
+use crate::{settings, stages, with_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{can, Action};
+use domain::error::Invalid;
+use domain::lead::{ClientType, Gearbox, Gender, Lead, LeadDraft};
+use domain::phone::Phone;
+use domain::timeline::TimelineEvent;
+use domain::user::User;
+use domain::{AppError, Id};
+
+/// Creates a lead as `actor`: validates, checks every reference, links the person by phone,
+/// stores tags and writes the "created" entry (and the note, if any) in one transaction.
+pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead> {
+    let settings = settings::settings_or_default(db).await?;
+    can(actor, Action::CreateLead, settings.lead_visibility)?;
+    let lead = draft.validate(Utc::now().date_naive())?;
+    let stage = stages::list_stages(db).await?.into_iter().find(|s| s.id == lead.stage_id);
+    let stage = stage.ok_or_else(|| AppError::invalid("stage_id", Invalid::NotFound))?;
+    stage.check_reason(lead.stage_reason_id)?;
+    let responsible = lead.responsible_id.unwrap_or(actor.id);
+    let at = now();
+    let references = [
+        ("branch_id", "branches", lead.branch_id),
+        ("category_id", "categories", lead.category_id),
+        ("channel_id", "channels", lead.channel_id),
+        ("contact_source_id", "contact_sources", lead.contact_source_id),
+    ];
+    let created = TimelineEvent::Created;
+    let id: Id = with_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for (field, table, id) in references {
+            if let Some(id) = id {
+                let found: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *tx).await?;
+                if found == 0 {
+                    return Err(AppError::invalid(field, Invalid::NotFound).into());
+                }
+            }
+        }
+        let channel_id: Id = match lead.channel_id {
+            Some(id) => id,
+            None => sqlx::query_scalar("SELECT id FROM channels WHERE active = TRUE ORDER BY position, id LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
+        };
+        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *tx).await?;
+        match active {
+            None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
+            Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
+            Some(true) => {}
+        }
+        let person_id: Option<Id> = match &lead.phone {
+            Some(phone) => {
+                sqlx::query("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING")
+                    .bind(phone.as_str())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                Some(sqlx::query_scalar("SELECT id FROM persons WHERE phone = $1").bind(phone.as_str()).fetch_one(&mut *tx).await?)
+            }
+            None => None,
+        };
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO leads (person_id, first_name, patronymic, surname, phone, extra_phone, email, gender, birth_date, desired_start, \
+             stage_id, stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
+             company_name, responsible_id, registrar_id, archived, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $13, 1) RETURNING id",
+        )
+        .bind(person_id)
+        .bind(&lead.first_name)
+        .bind(&lead.patronymic)
+        .bind(&lead.surname)
+        .bind(lead.phone.as_ref().map(Phone::as_str))
+        .bind(lead.extra_phone.as_ref().map(Phone::as_str))
+        .bind(&lead.email)
+        .bind(lead.gender.map(Gender::as_str))
+        .bind(lead.birth_date)
+        .bind(lead.desired_start)
+        .bind(lead.stage_id)
+        .bind(lead.stage_reason_id)
+        .bind(at)
+        .bind(lead.branch_id)
+        .bind(lead.category_id)
+        .bind(lead.gearbox.map(Gearbox::as_str))
+        .bind(channel_id)
+        .bind(lead.contact_source_id)
+        .bind(lead.client_type.as_str())
+        .bind(&lead.company_name)
+        .bind(responsible)
+        .bind(actor.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        for tag in &lead.tags {
+            sqlx::query("INSERT INTO tags (name, position, active) VALUES ($1, 0, TRUE) ON CONFLICT (name) DO NOTHING").bind(tag).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, id FROM tags WHERE name = $2").bind(id).bind(tag).execute(&mut *tx).await?;
+        }
+        let mut events = vec![created.clone()];
+        if let Some(text) = &lead.note {
+            events.push(TimelineEvent::Note { text: text.clone() });
+        }
+        for event in events {
+            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(actor.id)
+                .bind(event.kind())
+                .bind(serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        id
+    });
+    get_lead(db, id).await?.ok_or_else(|| AppError::NotFound.into())
+}
+
+#[derive(sqlx::FromRow)]
+struct LeadRow {
+    id: Id,
+    person_id: Option<Id>,
+    first_name: String,
+    patronymic: Option<String>,
+    surname: Option<String>,
+    phone: Option<String>,
+    extra_phone: Option<String>,
+    email: Option<String>,
+    gender: Option<String>,
+    birth_date: Option<NaiveDate>,
+    desired_start: Option<NaiveDate>,
+    stage_id: Id,
+    stage_reason_id: Option<Id>,
+    stage_changed_at: DateTime<Utc>,
+    branch_id: Option<Id>,
+    category_id: Option<Id>,
+    gearbox: Option<String>,
+    channel_id: Id,
+    contact_source_id: Option<Id>,
+    client_type: String,
+    company_name: Option<String>,
+    postponed_until: Option<DateTime<Utc>>,
+    responsible_id: Option<Id>,
+    registrar_id: Option<Id>,
+    archived: bool,
+    duplicate_of: Option<Id>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+/// Reads a lead with its tags. Access is the caller's to check.
+pub async fn get_lead(db: &Db, id: Id) -> Result<Option<Lead>> {
+    let (row, tags) = with_pool!(db, pool => {
+        let row = sqlx::query_as::<_, LeadRow>("SELECT * FROM leads WHERE id = $1").bind(id).fetch_optional(pool).await?;
+        let tags: Vec<String> = sqlx::query_scalar("SELECT t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id WHERE lt.lead_id = $1 ORDER BY t.name")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+        (row, tags)
+    });
+    Ok(row.map(|r| Lead {
+        id: r.id,
+        person_id: r.person_id,
+        first_name: r.first_name,
+        patronymic: r.patronymic,
+        surname: r.surname,
+        phone: r.phone.and_then(|p| Phone::parse(&p).ok()),
+        extra_phone: r.extra_phone.and_then(|p| Phone::parse(&p).ok()),
+        email: r.email,
+        gender: r.gender.as_deref().and_then(Gender::parse),
+        birth_date: r.birth_date,
+        desired_start: r.desired_start,
+        stage_id: r.stage_id,
+        stage_reason_id: r.stage_reason_id,
+        stage_changed_at: r.stage_changed_at,
+        branch_id: r.branch_id,
+        category_id: r.category_id,
+        gearbox: r.gearbox.as_deref().and_then(Gearbox::parse),
+        channel_id: r.channel_id,
+        contact_source_id: r.contact_source_id,
+        client_type: ClientType::parse(&r.client_type).unwrap_or_default(),
+        company_name: r.company_name,
+        tags,
+        postponed_until: r.postponed_until,
+        responsible_id: r.responsible_id,
+        registrar_id: r.registrar_id,
+        archived: r.archived,
+        duplicate_of: r.duplicate_of,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        version: r.version,
+    }))
+}

@@ -1,0 +1,22 @@
+//! Voronka's server side. Every service takes the acting user, enforces `domain::access`,
+//! validates, and writes a change with its timeline entry in one transaction.
+//!
+//! SQL is shared between SQLite and PostgreSQL where the dialects agree (`$1` placeholders work on
+//! both); [`with_pool!`] runs one block of code against whichever pool is configured.
+
+pub mod auth;
+pub mod backup;
+pub mod board;
+pub mod db;
+pub mod demo;
+pub mod dictionaries;
+pub mod error;
+pub mod filter;
+pub mod leads;
+mod rows;
+pub mod settings;
+pub mod stages;
+pub mod users;
+
+pub use db::Db;
+pub use error::{Error, Result};

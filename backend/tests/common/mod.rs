@@ -1,0 +1,143 @@
+//! A fresh database per test, on SQLite and on PostgreSQL, with a small builder for fixtures.
+//!
+//! PostgreSQL comes from `TEST_POSTGRES_URL` (default: the local server). When it cannot be
+//! reached the PostgreSQL half of a test is skipped with a note — unless `CI=true`, where that is
+//! a failure.
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use backend::Db;
+use domain::preset::StagePreset;
+use domain::settings::SetupForm;
+use domain::user::{Lang, NewUser, Role, User};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestDb {
+    /// A migrated, empty database; `None` when PostgreSQL is unreachable outside CI.
+    pub async fn new(kind: Kind) -> Option<TestDb> {
+        match kind {
+            Kind::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{}.db", unique("voronka_test")));
+                let url = format!("sqlite://{}", path.display());
+                let db = Db::connect(&url).await.expect("open sqlite");
+                db.migrate().await.expect("migrate sqlite");
+                Some(TestDb { db, url, cleanup: Cleanup::File(path) })
+            }
+            Kind::Postgres => {
+                let admin_url = pg_admin_url();
+                let admin = match Db::connect(&admin_url).await {
+                    Ok(db) => db,
+                    Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+                        eprintln!("SKIPPED on PostgreSQL (not reachable: {e}); set CI=true to make this a failure");
+                        return None;
+                    }
+                    Err(e) => panic!("PostgreSQL is required when CI=true: {e}"),
+                };
+                let name = unique("voronka_test");
+                let Db::Postgres(pool) = &admin else { unreachable!("admin url is postgres") };
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.expect("create test database");
+                admin.close().await;
+                let mut url = url::Url::parse(&admin_url).expect("admin url");
+                url.set_path(&name);
+                let url = url.to_string();
+                let db = Db::connect(&url).await.expect("connect test database");
+                db.migrate().await.expect("migrate postgres");
+                Some(TestDb { db, url, cleanup: Cleanup::Database { admin_url, name } })
+            }
+        }
+    }
+
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                if let Ok(Db::Postgres(pool)) = Db::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+                    pool.close().await;
+                }
+            }
+        }
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Sets the school up on the simple preset and returns its owner.
+pub async fn set_up(db: &Db, preset: StagePreset) -> User {
+    let form = SetupForm {
+        school_name: "Тестовая автошкола".into(),
+        owner_login: "owner".into(),
+        owner_name: "Ольга Владелец".into(),
+        owner_password: PASSWORD.into(),
+        preset,
+    };
+    backend::settings::set_up(db, form, Lang::Ru).await.expect("set up")
+}
+
+pub async fn user(db: &Db, login: &str, role: Role) -> User {
+    backend::users::create_user(db, NewUser { login: login.into(), display_name: format!("{login} Тестов"), role, password: PASSWORD.into(), lang: Lang::Ru })
+        .await
+        .expect("create user")
+}
+
+/// Declares one test body that runs once on SQLite and once on PostgreSQL, each on a fresh
+/// database: `both!(name, |db| async move { ... })`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            use super::*;
+
+            async fn run($db: backend::Db) {
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = common::TestDb::new(common::Kind::Sqlite).await.expect("sqlite is always there");
+                run(t.db.clone()).await;
+                t.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(t) = common::TestDb::new(common::Kind::Postgres).await else { return };
+                run(t.db.clone()).await;
+                t.finish().await;
+            }
+        }
+    };
+}

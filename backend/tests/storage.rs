@@ -1,0 +1,189 @@
+//! Storage, set-up, users and sign-in, the board and lead creation, on both databases.
+
+mod common;
+
+use backend::auth::LoginThrottle;
+use backend::{board, leads, settings, stages, users};
+use common::{set_up, user, PASSWORD};
+use domain::error::Invalid;
+use domain::filter::LeadFilter;
+use domain::lead::LeadDraft;
+use domain::preset::StagePreset;
+use domain::settings::SetupForm;
+use domain::stage::StageKind;
+use domain::user::{Lang, Role};
+use domain::AppError;
+use std::time::Duration;
+
+fn app_err(e: backend::Error) -> AppError {
+    AppError::from(e)
+}
+
+both!(migrations_run_twice_without_harm, |db| async move {
+    db.migrate().await.expect("second migrate is a no-op");
+    db.ping().await.unwrap();
+    assert!(!settings::is_set_up(&db).await.unwrap());
+    assert_eq!(settings::get_settings(&db).await.unwrap(), None);
+});
+
+both!(set_up_fills_the_school_once, |db| async move {
+    let owner = set_up(&db, StagePreset::DrivingSchoolFull).await;
+    assert_eq!(owner.role, Role::Owner);
+    assert_eq!(owner.login, "owner");
+    let s = stages::list_stages(&db).await.unwrap();
+    assert_eq!(s.len(), 26);
+    assert_eq!(s[0].name, "Новый лид");
+    assert_eq!(s.iter().find(|x| x.name == "Договор").unwrap().kind, StageKind::Won);
+    assert!(s.iter().find(|x| x.name == "Ушёл из офиса").unwrap().requires_reason());
+    let d = backend::dictionaries::all(&db).await.unwrap();
+    assert_eq!(d.categories.len(), 16);
+    assert!(d.categories.iter().any(|c| c.name == "B" && c.active));
+    assert!(d.categories.iter().any(|c| c.name == "Tb" && !c.active));
+    assert_eq!(d.channels.len(), domain::preset::CHANNELS.len());
+    assert_eq!(d.contact_sources.len(), 5);
+    assert_eq!(settings::get_settings(&db).await.unwrap().unwrap().name, "Тестовая автошкола");
+    assert_eq!(settings::stage_preset(&db).await.unwrap(), Some(StagePreset::DrivingSchoolFull));
+
+    let again = SetupForm {
+        school_name: "Другая".into(),
+        owner_login: "hacker".into(),
+        owner_name: "Х".into(),
+        owner_password: PASSWORD.into(),
+        preset: StagePreset::Simple,
+    };
+    let err = settings::set_up(&db, again, Lang::En).await.unwrap_err();
+    assert_eq!(app_err(err), AppError::AlreadySetUp);
+    assert_eq!(stages::list_stages(&db).await.unwrap().len(), 26, "nothing written by the refused set-up");
+});
+
+both!(simple_preset_and_validation, |db| async move {
+    let bad = SetupForm { school_name: "".into(), owner_login: "o".into(), owner_name: "".into(), owner_password: "x".into(), preset: StagePreset::Simple };
+    assert_eq!(app_err(settings::set_up(&db, bad, Lang::Ru).await.unwrap_err()), AppError::invalid("school_name", Invalid::Required));
+    set_up(&db, StagePreset::Simple).await;
+    let names: Vec<String> = stages::list_stages(&db).await.unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Первичный контакт", "Ожидает набора", "Зачислен в группу", "Отказ"]);
+});
+
+both!(users_are_unique_and_sign_in_is_checked, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "Anna", Role::Sales).await;
+    assert_eq!(anna.login, "anna");
+    let dup = backend::users::create_user(
+        &db,
+        domain::user::NewUser { login: "ANNA".into(), display_name: "Другая Анна".into(), role: Role::Sales, password: PASSWORD.into(), lang: Lang::Ru },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(app_err(dup), AppError::invalid("login", Invalid::Taken));
+
+    let throttle = LoginThrottle::new(3, Duration::from_secs(60));
+    let ok = users::sign_in(&db, &throttle, " ANNA ", PASSWORD, "10.0.0.1").await.unwrap();
+    assert_eq!(ok.id, anna.id);
+    let wrong = users::sign_in(&db, &throttle, "anna", "wrong password", "10.0.0.1").await.unwrap_err();
+    assert_eq!(app_err(wrong), AppError::BadCredentials);
+    let unknown = users::sign_in(&db, &throttle, "nobody", PASSWORD, "10.0.0.1").await.unwrap_err();
+    assert_eq!(app_err(unknown), AppError::BadCredentials);
+    for _ in 0..2 {
+        let _ = users::sign_in(&db, &throttle, "anna", "wrong", "10.0.0.2").await;
+    }
+    let locked = users::sign_in(&db, &throttle, "anna", PASSWORD, "10.0.0.3").await.unwrap_err();
+    assert!(matches!(app_err(locked), AppError::RateLimited { .. }), "the right password is refused while throttled");
+
+    sqlx_exec(&db, "UPDATE users SET active = FALSE WHERE login = 'owner'").await;
+    let inactive = users::sign_in(&db, &LoginThrottle::default(), "owner", PASSWORD, "10.0.0.4").await.unwrap_err();
+    assert_eq!(app_err(inactive), AppError::BadCredentials);
+    users::set_language(&db, anna.id, Lang::En).await.unwrap();
+    assert_eq!(users::get_user(&db, anna.id).await.unwrap().unwrap().lang, Lang::En);
+});
+
+async fn sqlx_exec(db: &backend::Db, sql: &str) {
+    backend::with_pool!(db, pool => sqlx::query(sql).execute(pool).await.map(|_| ())).unwrap();
+}
+
+fn draft(name: &str, stage: i64, phone: &str) -> LeadDraft {
+    LeadDraft { first_name: name.into(), stage_id: Some(stage), phone: phone.into(), ..LeadDraft::default() }
+}
+
+both!(leads_link_persons_and_fill_the_board, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let sales = user(&db, "sales", Role::Sales).await;
+    let all = stages::list_stages(&db).await.unwrap();
+    let (first, refusal) = (all[0].clone(), all[3].clone());
+
+    let a = leads::create_lead(&db, &sales, draft("Евгений", first.id, "8 (987) 651-22-33")).await.unwrap();
+    assert_eq!(a.phone.as_ref().unwrap().as_str(), "+79876512233");
+    assert_eq!(a.responsible_id, Some(sales.id), "the creator is responsible by default");
+    assert_eq!(a.registrar_id, Some(sales.id));
+    assert_eq!(a.version, 1);
+    let first_channel = backend::dictionaries::all(&db).await.unwrap().channels[0].id;
+    assert_eq!(a.channel_id, first_channel, "the first channel is the default");
+    let b = leads::create_lead(&db, &owner, LeadDraft { tags: vec!["#VIP".into()], ..draft("Евгений", first.id, "+79876512233") }).await.unwrap();
+    assert_eq!(a.person_id, b.person_id, "same phone, same person");
+    assert_eq!(b.tags, vec!["vip".to_string()]);
+
+    let no_reason = leads::create_lead(&db, &owner, draft("Пётр", refusal.id, "")).await.unwrap_err();
+    assert_eq!(app_err(no_reason), AppError::invalid("reason", Invalid::ReasonRequired));
+    let with_reason = LeadDraft { stage_reason_id: Some(refusal.reasons[0].id), ..draft("Пётр", refusal.id, "") };
+    leads::create_lead(&db, &owner, with_reason).await.unwrap();
+    let bad_branch = LeadDraft { branch_id: Some(999), ..draft("Пётр", first.id, "") };
+    assert_eq!(app_err(leads::create_lead(&db, &owner, bad_branch).await.unwrap_err()), AppError::invalid("branch_id", Invalid::NotFound));
+    let bad_stage = draft("Пётр", 999, "");
+    assert_eq!(app_err(leads::create_lead(&db, &owner, bad_stage).await.unwrap_err()), AppError::invalid("stage_id", Invalid::NotFound));
+    let bad_phone = draft("Пётр", first.id, "12-34");
+    assert_eq!(app_err(leads::create_lead(&db, &owner, bad_phone).await.unwrap_err()), AppError::invalid("phone", Invalid::Phone));
+
+    let board = board::load_board(&db, &owner, &LeadFilter::default()).await.unwrap();
+    assert_eq!(board.columns.len(), 4);
+    assert_eq!(board.columns[0].count, 2);
+    assert_eq!(board.columns[0].cards.len(), 2);
+    assert_eq!(board.columns[0].cards[0].id, b.id, "newest move first");
+    assert_eq!(board.columns[0].cards[0].tags, vec!["vip".to_string()]);
+    assert_eq!(board.columns[0].cards[1].responsible_initials.as_deref(), Some("SТ"), "Latin S, Cyrillic Т");
+    assert_eq!(board.columns[3].count, 1);
+
+    // Sales staff see only their own leads when the school says so.
+    sqlx_exec(&db, "UPDATE school_settings SET lead_visibility = 'own'").await;
+    let mine = board::load_board(&db, &sales, &LeadFilter::default()).await.unwrap();
+    assert_eq!(mine.columns.iter().map(|c| c.count).sum::<i64>(), 1);
+    let everyone = board::load_board(&db, &owner, &LeadFilter::default()).await.unwrap();
+    assert_eq!(everyone.columns.iter().map(|c| c.count).sum::<i64>(), 3);
+    let filtered = board::load_board(&db, &owner, &LeadFilter { tags: vec!["vip".into()], ..LeadFilter::default() }).await.unwrap();
+    assert_eq!(filtered.columns.iter().map(|c| c.count).sum::<i64>(), 1);
+});
+
+both!(demo_fills_a_school, |db| async move {
+    let summary = backend::demo::generate(&db, 600, 7).await.unwrap();
+    assert_eq!(summary.leads, 600);
+    assert_eq!(summary.logins.len(), 6, "the owner and one user of each other role, plus a second seller");
+    for role in Role::ALL {
+        assert!(summary.logins.iter().any(|(_, r)| *r == role), "{role:?}");
+    }
+    let owner = users::sign_in(&db, &LoginThrottle::default(), "admin", &summary.password, "127.0.0.1").await.unwrap();
+    let board = board::load_board(&db, &owner, &LeadFilter::default()).await.unwrap();
+    let shown: i64 = board.columns.iter().map(|c| c.count).sum();
+    assert!(shown > 300 && shown <= 600, "{shown}");
+    assert!(board.columns.iter().all(|c| c.cards.len() as i64 == c.count.min(board::PAGE)));
+    // A lead created after the demo gets a fresh id (sequences were moved past the data).
+    let first = stages::list_stages(&db).await.unwrap()[0].id;
+    let lead = leads::create_lead(&db, &owner, draft("После демо", first, "")).await.unwrap();
+    assert!(lead.id > 600);
+    let again = backend::demo::generate(&db, 10, 1).await.unwrap_err();
+    assert!(again.to_string().contains("already holds a school"));
+});
+
+#[tokio::test]
+async fn sqlite_backup_is_a_complete_copy() {
+    let t = common::TestDb::new(common::Kind::Sqlite).await.unwrap();
+    backend::demo::generate(&t.db, 50, 3).await.unwrap();
+    let to = std::env::temp_dir().join(format!("voronka_backup_{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&to);
+    backend::backup::backup(&t.db, &t.url, &to).await.unwrap();
+    let copy = backend::Db::connect(&format!("sqlite://{}", to.display())).await.unwrap();
+    let n: i64 = backend::with_pool!(&copy, pool => sqlx::query_scalar("SELECT COUNT(*) FROM leads").fetch_one(pool).await).unwrap();
+    assert_eq!(n, 50);
+    let again = backend::backup::backup(&t.db, &t.url, &to).await.unwrap_err();
+    assert!(again.to_string().contains("already exists"));
+    copy.close().await;
+    let _ = std::fs::remove_file(&to);
+    t.finish().await;
+}

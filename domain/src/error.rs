@@ -1,0 +1,157 @@
+//! The one error type that crosses the wire between server and browser.
+//!
+//! It never carries database text: the backend maps storage errors to these variants and logs the
+//! details. Each variant knows its HTTP status and its message key, which the UI translates.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A form or payload field an error points at. Names match the input names in the UI.
+pub type Field = String;
+
+/// Why a value of a field was refused; the UI translates the key (`validation.<key>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Invalid {
+    Required,
+    TooLong,
+    Phone,
+    Email,
+    Date,
+    DateInFuture,
+    DateTooOld,
+    NotFound,
+    Inactive,
+    PasswordTooShort,
+    LoginFormat,
+    Taken,
+    Color,
+    Timezone,
+    CompanyNameRequired,
+    ReasonRequired,
+    ReasonNotOfStage,
+    OutOfRange,
+}
+
+impl Invalid {
+    /// The key under `validation.` in the locale files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Invalid::Required => "required",
+            Invalid::TooLong => "too_long",
+            Invalid::Phone => "phone",
+            Invalid::Email => "email",
+            Invalid::Date => "date",
+            Invalid::DateInFuture => "date_in_future",
+            Invalid::DateTooOld => "date_too_old",
+            Invalid::NotFound => "not_found",
+            Invalid::Inactive => "inactive",
+            Invalid::PasswordTooShort => "password_too_short",
+            Invalid::LoginFormat => "login_format",
+            Invalid::Taken => "taken",
+            Invalid::Color => "color",
+            Invalid::Timezone => "timezone",
+            Invalid::CompanyNameRequired => "company_name_required",
+            Invalid::ReasonRequired => "reason_required",
+            Invalid::ReasonNotOfStage => "reason_not_of_stage",
+            Invalid::OutOfRange => "out_of_range",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// A field's value was refused; `field` names the input.
+    #[error("invalid {field}: {reason:?}")]
+    Validation { field: Field, reason: Invalid },
+    /// Someone else changed the record since it was read; `current_version` is theirs.
+    #[error("the record was changed by someone else (now version {current_version})")]
+    Conflict { current_version: i64 },
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("bad login or password")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The one-time set-up was already done.
+    #[error("already set up")]
+    AlreadySetUp,
+    /// A storage or programming fault; details are in the server log, never here.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached our code (network, decoding); text is from the transport.
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<Field>, reason: Invalid) -> Self {
+        AppError::Validation { field: field.into(), reason }
+    }
+
+    /// The HTTP status this error answers with, on every door (server functions and the API).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } | AppError::AlreadySetUp => 409,
+            AppError::Unauthorized | AppError::BadCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+
+    /// A stable machine-readable code (the API's `code`, the UI's message key under `error.`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation { .. } => "validation",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::AlreadySetUp => "already_set_up",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_match_the_api_contract() {
+        assert_eq!(AppError::invalid("phone", Invalid::Phone).status(), 422);
+        assert_eq!(AppError::Conflict { current_version: 3 }.status(), 409);
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
+        assert_eq!(AppError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn error_round_trips_through_json() {
+        let e = AppError::invalid("email", Invalid::Email);
+        let text = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<AppError>(&text).unwrap(), e);
+    }
+}

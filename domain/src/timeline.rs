@@ -1,0 +1,80 @@
+//! The lead's timeline, which doubles as its audit log.
+
+use crate::Id;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimelineEvent {
+    /// Free text by a user; the only kind its author may edit or delete.
+    Note { text: String },
+    StageChanged { from: Option<Id>, to: Id, reason: Option<Id> },
+    FieldChanged { field: String, old: Option<String>, new: Option<String> },
+    Created,
+    Transferred { from: Option<Id>, to: Option<Id> },
+    Postponed { until: Option<DateTime<Utc>> },
+    Archived,
+    Restored,
+    MarkedDuplicate { of: Id },
+    TaskCreated { task_id: Id, title: String },
+    TaskDone { task_id: Id, title: String },
+    TaskReopened { task_id: Id, title: String },
+    Call { direction: String, duration_secs: i64, recording_url: Option<String>, outcome: Option<String> },
+    Enrolled { contract_id: Id, group_id: Id },
+    EnrolmentCancelled { contract_id: Id, reason: String },
+    Imported { import_id: Id },
+}
+
+impl TimelineEvent {
+    /// The stored `kind` column, for filtering by kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TimelineEvent::Note { .. } => "note",
+            TimelineEvent::StageChanged { .. } => "stage_changed",
+            TimelineEvent::FieldChanged { .. } => "field_changed",
+            TimelineEvent::Created => "created",
+            TimelineEvent::Transferred { .. } => "transferred",
+            TimelineEvent::Postponed { .. } => "postponed",
+            TimelineEvent::Archived => "archived",
+            TimelineEvent::Restored => "restored",
+            TimelineEvent::MarkedDuplicate { .. } => "marked_duplicate",
+            TimelineEvent::TaskCreated { .. } => "task_created",
+            TimelineEvent::TaskDone { .. } => "task_done",
+            TimelineEvent::TaskReopened { .. } => "task_reopened",
+            TimelineEvent::Call { .. } => "call",
+            TimelineEvent::Enrolled { .. } => "enrolled",
+            TimelineEvent::EnrolmentCancelled { .. } => "enrolment_cancelled",
+            TimelineEvent::Imported { .. } => "imported",
+        }
+    }
+
+    pub fn is_note(&self) -> bool {
+        matches!(self, TimelineEvent::Note { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub id: Id,
+    pub lead_id: Id,
+    pub author_id: Option<Id>,
+    pub event: TimelineEvent,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialise_with_their_kind() {
+        let e = TimelineEvent::StageChanged { from: Some(1), to: 2, reason: None };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], e.kind());
+        assert_eq!(serde_json::from_value::<TimelineEvent>(json).unwrap(), e);
+        assert!(TimelineEvent::Note { text: "x".into() }.is_note());
+        assert!(!TimelineEvent::Created.is_note());
+    }
+}
