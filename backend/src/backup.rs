@@ -18,7 +18,11 @@ pub async fn backup(db: &Db, database_url: &str, to: &Path) -> Result<()> {
     match db {
         Db::Sqlite(pool) => {
             let target = to.to_str().ok_or_else(|| Error::Config("the backup path is not valid UTF-8".into()))?;
-            sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await.map_err(|e| Error::Config(format!("backup to {target} failed: {e}")))?;
+            sqlx::query("VACUUM INTO $1")
+                .bind(target)
+                .execute(pool)
+                .await
+                .map_err(|e| Error::Config(format!("backup to {target} failed: {e}")))?;
         }
         Db::Postgres(_) => {
             let status = tokio::process::Command::new("pg_dump")

@@ -56,10 +56,8 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let counts: HashMap<Id, i64> = counts.into_iter().collect();
 
     let stage_p = base.next_placeholder();
-    let card_sql = format!(
-        "{CARD_SELECT} WHERE {} AND l.stage_id = {stage_p} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}",
-        base.sql()
-    );
+    let card_sql =
+        format!("{CARD_SELECT} WHERE {} AND l.stage_id = {stage_p} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}", base.sql());
     let mut columns = Vec::with_capacity(shown.len());
     for stage in shown {
         let count = counts.get(&stage.id).copied().unwrap_or(0);

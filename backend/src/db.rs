@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{ConnectOptions as _, PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -111,6 +111,12 @@ impl Db {
             }
             DbUrl::Postgres(url) => {
                 let options = PgConnectOptions::from_str(&url).map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?;
+                // One direct connection first: the pool would only say it timed out, this says why.
+                let probe = tokio::time::timeout(Duration::from_secs(5), options.connect())
+                    .await
+                    .map_err(|_| Error::Config(format!("cannot connect to PostgreSQL at {}: no answer within 5 s", redact(&url))))?
+                    .map_err(|e| Error::Config(format!("cannot connect to PostgreSQL at {}: {e}", redact(&url))))?;
+                let _ = sqlx::Connection::close(probe).await;
                 let pool = PgPoolOptions::new()
                     .max_connections(32)
                     .acquire_timeout(Duration::from_secs(5))

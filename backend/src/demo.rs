@@ -16,10 +16,69 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-const MALE_NAMES: &[&str] = &["Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Артём", "Илья", "Кирилл", "Михаил", "Никита", "Евгений", "Иван", "Роман", "Егор"];
-const FEMALE_NAMES: &[&str] = &["Анастасия", "Мария", "Анна", "Виктория", "Екатерина", "Наталья", "Ольга", "Елена", "Дарья", "Алина", "Юлия", "Полина", "Ксения", "Софья", "Татьяна"];
-const SURNAMES: &[&str] = &["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров"];
-const PATRONYMIC_ROOTS: &[&str] = &["Александров", "Дмитриев", "Сергеев", "Андреев", "Алексеев", "Иванов", "Михайлов", "Николаев", "Петров", "Владимиров"];
+const MALE_NAMES: &[&str] = &[
+    "Александр",
+    "Дмитрий",
+    "Максим",
+    "Сергей",
+    "Андрей",
+    "Алексей",
+    "Артём",
+    "Илья",
+    "Кирилл",
+    "Михаил",
+    "Никита",
+    "Евгений",
+    "Иван",
+    "Роман",
+    "Егор",
+];
+const FEMALE_NAMES: &[&str] = &[
+    "Анастасия",
+    "Мария",
+    "Анна",
+    "Виктория",
+    "Екатерина",
+    "Наталья",
+    "Ольга",
+    "Елена",
+    "Дарья",
+    "Алина",
+    "Юлия",
+    "Полина",
+    "Ксения",
+    "Софья",
+    "Татьяна",
+];
+const SURNAMES: &[&str] = &[
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+];
+const PATRONYMIC_ROOTS: &[&str] =
+    &["Александров", "Дмитриев", "Сергеев", "Андреев", "Алексеев", "Иванов", "Михайлов", "Николаев", "Петров", "Владимиров"];
 const BRANCHES: &[&str] = &["Класс на Камалеева", "Класс на Пушкина", "Класс в Заречье", "Онлайн-теория"];
 const TAGS: &[&str] = &["студент", "скидка", "vip", "лето", "от-друга", "повторно"];
 const MOBILE_CODES: &[&str] = &["900", "903", "905", "912", "917", "919", "927", "937", "950", "960", "987", "999"];
@@ -56,19 +115,25 @@ struct DemoLead {
     tag_id: Option<Id>,
 }
 
-fn password(rng: &mut StdRng) -> String {
+fn random_password(rng: &mut StdRng) -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     (0..12).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Fills an empty database with a school on the full preset and `leads` leads from the last 18
-/// months. Refuses a database that already holds a school.
-pub async fn generate(db: &Db, leads: usize, seed: u64) -> Result<DemoSummary> {
+/// months; every user gets `password`, or a random one. Refuses a database that already holds a
+/// school.
+pub async fn generate(db: &Db, leads: usize, seed: u64, password: Option<String>) -> Result<DemoSummary> {
     if settings::is_set_up(db).await? {
-        return Err(Error::Config("the database already holds a school; demo needs an empty one (point DATABASE_URL at a new file)".into()));
+        return Err(Error::Config(
+            "the database already holds a school; demo needs an empty one (point DATABASE_URL at a new file)".into(),
+        ));
     }
     let mut rng = StdRng::seed_from_u64(seed);
-    let pass = password(&mut rng);
+    let pass = match password {
+        Some(p) => p,
+        None => random_password(&mut rng),
+    };
     let form = SetupForm {
         school_name: "Автошкола «Вектор»".into(),
         owner_login: "admin".into(),
@@ -87,7 +152,11 @@ pub async fn generate(db: &Db, leads: usize, seed: u64) -> Result<DemoSummary> {
     ];
     let mut sellers = vec![owner.id];
     for (login, name, role) in staff {
-        let u = users::create_user(db, NewUser { login: login.into(), display_name: name.into(), role, password: pass.clone(), lang: Lang::Ru }).await?;
+        let u = users::create_user(
+            db,
+            NewUser { login: login.into(), display_name: name.into(), role, password: pass.clone(), lang: Lang::Ru },
+        )
+        .await?;
         if matches!(role, Role::Administrator | Role::Sales) {
             sellers.push(u.id);
         }
@@ -108,6 +177,7 @@ pub async fn generate(db: &Db, leads: usize, seed: u64) -> Result<DemoSummary> {
     let ids = |v: &[domain::dictionary::DictionaryEntry]| v.iter().map(|e| e.id).collect::<Vec<_>>();
     let (branches, channels, sources, tags) = (ids(&dicts.branches), ids(&dicts.channels), ids(&dicts.contact_sources), ids(&dicts.tags));
     let categories: Vec<Id> = dicts.categories.iter().filter(|c| c.active).map(|c| c.id).collect();
+    let category_b = dicts.categories.iter().find(|c| c.name == "B").map(|c| c.id);
     let open: Vec<&domain::stage::Stage> = all_stages.iter().filter(|s| s.kind == StageKind::Open).collect();
     let closed: Vec<&domain::stage::Stage> = all_stages.iter().filter(|s| s.kind != StageKind::Open && s.shown_on_board).collect();
 
@@ -127,7 +197,10 @@ pub async fn generate(db: &Db, leads: usize, seed: u64) -> Result<DemoSummary> {
                 phone = format!("+7{}{:07}", MOBILE_CODES.choose(&mut rng).expect("codes"), person_id * 7919 % 10_000_000);
                 person_categories.clear();
                 // Most leads want B; the rest spread over the taught categories.
-                if rng.gen_bool(0.7) { categories[2.min(categories.len() - 1)] } else { *categories.choose(&mut rng).expect("categories") }
+                match category_b {
+                    Some(b) if rng.gen_bool(0.7) => b,
+                    _ => *categories.choose(&mut rng).expect("categories"),
+                }
             }
         };
         person_categories.push(category_id);
@@ -139,7 +212,8 @@ pub async fn generate(db: &Db, leads: usize, seed: u64) -> Result<DemoSummary> {
         let created_at = at - Duration::days(age_days) - Duration::minutes(rng.gen_range(0..600));
         // Older leads are more likely to be closed one way or the other.
         let closed_chance = (age_days as f64 / 548.0) * 0.8;
-        let stage = if !closed.is_empty() && rng.gen_bool(closed_chance) { closed.choose(&mut rng) } else { open.choose(&mut rng) }.expect("stages");
+        let stage = if !closed.is_empty() && rng.gen_bool(closed_chance) { closed.choose(&mut rng) } else { open.choose(&mut rng) }
+            .expect("stages");
         let stage_reason_id = stage.reasons.iter().filter(|r| !r.retired).collect::<Vec<_>>().choose(&mut rng).map(|r| r.id);
         let stage_changed_at = created_at + Duration::hours(rng.gen_range(0..=(age_days * 24).max(0)) / 2);
         out.push(DemoLead {
@@ -243,7 +317,9 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
     if let Db::Postgres(pool) = db {
         // Explicit ids leave the identity sequences behind; move them past the data.
         for table in ["persons", "leads"] {
-            sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))")).execute(pool).await?;
+            sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"))
+                .execute(pool)
+                .await?;
         }
     }
     Ok(())

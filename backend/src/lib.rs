@@ -20,3 +20,5 @@ pub mod users;
 
 pub use db::Db;
 pub use error::{Error, Result};
+#[cfg(feature = "testing")]
+pub mod testing;

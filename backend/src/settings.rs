@@ -22,9 +22,9 @@ pub async fn settings_or_default(db: &Db) -> Result<SchoolSettings> {
     Ok(get_settings(db).await?.unwrap_or_default())
 }
 
-/// True once a user exists: from then on the set-up form is gone for good.
+/// True once the set-up has run: from then on the set-up form is gone for good.
 pub async fn is_set_up(db: &Db) -> Result<bool> {
-    Ok(crate::users::count_users(db).await? > 0)
+    Ok(get_settings(db).await?.is_some())
 }
 
 /// Fills an empty database: school settings, the chosen stage preset, the default dictionaries and
@@ -116,6 +116,7 @@ pub async fn set_up(db: &Db, form: SetupForm, lang: Lang) -> Result<User> {
 
 /// The preset a school was set up with.
 pub async fn stage_preset(db: &Db) -> Result<Option<StagePreset>> {
-    let p: Option<String> = with_pool!(db, pool => sqlx::query_scalar("SELECT stage_preset FROM school_settings WHERE id = 1").fetch_optional(pool).await)?;
+    let p: Option<String> =
+        with_pool!(db, pool => sqlx::query_scalar("SELECT stage_preset FROM school_settings WHERE id = 1").fetch_optional(pool).await)?;
     Ok(p.as_deref().and_then(StagePreset::parse))
 }

@@ -1,10 +1,9 @@
 //! Storage, set-up, users and sign-in, the board and lead creation, on both databases.
 
-mod common;
-
 use backend::auth::LoginThrottle;
+use backend::both;
+use backend::testing::{self as common, set_up, user, PASSWORD};
 use backend::{board, leads, settings, stages, users};
-use common::{set_up, user, PASSWORD};
 use domain::error::Invalid;
 use domain::filter::LeadFilter;
 use domain::lead::LeadDraft;
@@ -57,7 +56,13 @@ both!(set_up_fills_the_school_once, |db| async move {
 });
 
 both!(simple_preset_and_validation, |db| async move {
-    let bad = SetupForm { school_name: "".into(), owner_login: "o".into(), owner_name: "".into(), owner_password: "x".into(), preset: StagePreset::Simple };
+    let bad = SetupForm {
+        school_name: "".into(),
+        owner_login: "o".into(),
+        owner_name: "".into(),
+        owner_password: "x".into(),
+        preset: StagePreset::Simple,
+    };
     assert_eq!(app_err(settings::set_up(&db, bad, Lang::Ru).await.unwrap_err()), AppError::invalid("school_name", Invalid::Required));
     set_up(&db, StagePreset::Simple).await;
     let names: Vec<String> = stages::list_stages(&db).await.unwrap().into_iter().map(|s| s.name).collect();
@@ -70,7 +75,13 @@ both!(users_are_unique_and_sign_in_is_checked, |db| async move {
     assert_eq!(anna.login, "anna");
     let dup = backend::users::create_user(
         &db,
-        domain::user::NewUser { login: "ANNA".into(), display_name: "Другая Анна".into(), role: Role::Sales, password: PASSWORD.into(), lang: Lang::Ru },
+        domain::user::NewUser {
+            login: "ANNA".into(),
+            display_name: "Другая Анна".into(),
+            role: Role::Sales,
+            password: PASSWORD.into(),
+            lang: Lang::Ru,
+        },
     )
     .await
     .unwrap_err();
@@ -117,7 +128,9 @@ both!(leads_link_persons_and_fill_the_board, |db| async move {
     assert_eq!(a.version, 1);
     let first_channel = backend::dictionaries::all(&db).await.unwrap().channels[0].id;
     assert_eq!(a.channel_id, first_channel, "the first channel is the default");
-    let b = leads::create_lead(&db, &owner, LeadDraft { tags: vec!["#VIP".into()], ..draft("Евгений", first.id, "+79876512233") }).await.unwrap();
+    let b = leads::create_lead(&db, &owner, LeadDraft { tags: vec!["#VIP".into()], ..draft("Евгений", first.id, "+79876512233") })
+        .await
+        .unwrap();
     assert_eq!(a.person_id, b.person_id, "same phone, same person");
     assert_eq!(b.tags, vec!["vip".to_string()]);
 
@@ -152,7 +165,7 @@ both!(leads_link_persons_and_fill_the_board, |db| async move {
 });
 
 both!(demo_fills_a_school, |db| async move {
-    let summary = backend::demo::generate(&db, 600, 7).await.unwrap();
+    let summary = backend::demo::generate(&db, 600, 7, None).await.unwrap();
     assert_eq!(summary.leads, 600);
     assert_eq!(summary.logins.len(), 6, "the owner and one user of each other role, plus a second seller");
     for role in Role::ALL {
@@ -167,14 +180,14 @@ both!(demo_fills_a_school, |db| async move {
     let first = stages::list_stages(&db).await.unwrap()[0].id;
     let lead = leads::create_lead(&db, &owner, draft("После демо", first, "")).await.unwrap();
     assert!(lead.id > 600);
-    let again = backend::demo::generate(&db, 10, 1).await.unwrap_err();
+    let again = backend::demo::generate(&db, 10, 1, Some("another password".into())).await.unwrap_err();
     assert!(again.to_string().contains("already holds a school"));
 });
 
 #[tokio::test]
 async fn sqlite_backup_is_a_complete_copy() {
     let t = common::TestDb::new(common::Kind::Sqlite).await.unwrap();
-    backend::demo::generate(&t.db, 50, 3).await.unwrap();
+    backend::demo::generate(&t.db, 50, 3, None).await.unwrap();
     let to = std::env::temp_dir().join(format!("voronka_backup_{}.db", std::process::id()));
     let _ = std::fs::remove_file(&to);
     backend::backup::backup(&t.db, &t.url, &to).await.unwrap();

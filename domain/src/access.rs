@@ -10,11 +10,17 @@ use crate::Id;
 /// carry the note's author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    ViewLead { responsible: Option<Id> },
+    ViewLead {
+        responsible: Option<Id>,
+    },
     /// Edit, move, transfer, postpone, archive, add notes and tasks to a lead.
-    EditLead { responsible: Option<Id> },
+    EditLead {
+        responsible: Option<Id>,
+    },
     CreateLead,
-    EditOwnNote { author: Option<Id> },
+    EditOwnNote {
+        author: Option<Id>,
+    },
     /// Stages, reasons, dictionaries, groups and automation.
     Configure,
     ViewReports,

@@ -35,6 +35,27 @@ pub enum Invalid {
 }
 
 impl Invalid {
+    pub const ALL: [Invalid; 18] = [
+        Invalid::Required,
+        Invalid::TooLong,
+        Invalid::Phone,
+        Invalid::Email,
+        Invalid::Date,
+        Invalid::DateInFuture,
+        Invalid::DateTooOld,
+        Invalid::NotFound,
+        Invalid::Inactive,
+        Invalid::PasswordTooShort,
+        Invalid::LoginFormat,
+        Invalid::Taken,
+        Invalid::Color,
+        Invalid::Timezone,
+        Invalid::CompanyNameRequired,
+        Invalid::ReasonRequired,
+        Invalid::ReasonNotOfStage,
+        Invalid::OutOfRange,
+    ];
+
     /// The key under `validation.` in the locale files.
     pub fn key(self) -> &'static str {
         match self {

@@ -189,7 +189,8 @@ pub fn normalise_tag(tag: &str) -> Option<String> {
 impl LeadDraft {
     /// `today` bounds the birth date (not in the future, not before 1900).
     pub fn validate(&self, today: NaiveDate) -> Result<ValidLead, AppError> {
-        let first_name = text("first_name", &self.first_name, MAX_NAME_LEN)?.ok_or_else(|| AppError::invalid("first_name", Invalid::Required))?;
+        let first_name =
+            text("first_name", &self.first_name, MAX_NAME_LEN)?.ok_or_else(|| AppError::invalid("first_name", Invalid::Required))?;
         let stage_id = self.stage_id.ok_or_else(|| AppError::invalid("stage_id", Invalid::Required))?;
         let email = text("email", &self.email, 254)?;
         if let Some(e) = &email {

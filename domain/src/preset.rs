@@ -81,7 +81,12 @@ const FULL: &[PresetStage] = &[
     won("Курсант другой АШ", "#65a30d", false),
     lost("Дубль", "#94a3b8", false, &[]),
     open("Другая категория", "#f59e0b"),
-    lost("Ушёл из офиса", "#dc2626", true, &["Дорого", "Выбрал другую автошколу", "Неудобное расписание", "Неудобное расположение", "Передумал"]),
+    lost(
+        "Ушёл из офиса",
+        "#dc2626",
+        true,
+        &["Дорого", "Выбрал другую автошколу", "Неудобное расписание", "Неудобное расположение", "Передумал"],
+    ),
     open("АМО", "#6366f1"),
     open("Встреча", "#06b6d4"),
     open("Обработан", "#10b981"),
@@ -93,8 +98,15 @@ const FULL: &[PresetStage] = &[
 const SIMPLE: &[PresetStage] = &[
     open("Первичный контакт", "#3b82f6"),
     open("Ожидает набора", "#f59e0b"),
-    PresetStage { name: "Зачислен в группу", color: "#22c55e", kind: StageKind::Won, shown_on_board: true, enrolment: true, reasons: &[] },
-    lost("Отказ", "#dc2626", true, &["Дорого", "Выбрал другую автошколу", "Неудобное расписание", "Неудобное расположение", "Передумал", "Другое"]),
+    PresetStage {
+        name: "Зачислен в группу", color: "#22c55e", kind: StageKind::Won, shown_on_board: true, enrolment: true, reasons: &[]
+    },
+    lost(
+        "Отказ",
+        "#dc2626",
+        true,
+        &["Дорого", "Выбрал другую автошколу", "Неудобное расписание", "Неудобное расположение", "Передумал", "Другое"],
+    ),
 ];
 
 /// Licence categories of Russian driving licences, in the order schools list them.
@@ -104,18 +116,8 @@ pub const CATEGORIES: &[&str] = &["A", "A1", "B", "B1", "BE", "C", "C1", "CE", "
 pub const CATEGORIES_ENABLED_BY_DEFAULT: &[&str] = &["A", "B", "BE", "C", "CE", "M"];
 
 /// Sales channels ("каналы привлечения"); the first is the default for a new lead.
-pub const CHANNELS: &[&str] = &[
-    "Сарафанное радио",
-    "Сайт",
-    "Вывеска",
-    "ВКонтакте",
-    "Telegram",
-    "Яндекс.Карты",
-    "2ГИС",
-    "Авито",
-    "Реклама на радио",
-    "Листовки",
-];
+pub const CHANNELS: &[&str] =
+    &["Сарафанное радио", "Сайт", "Вывеска", "ВКонтакте", "Telegram", "Яндекс.Карты", "2ГИС", "Авито", "Реклама на радио", "Листовки"];
 
 /// How the person got in touch ("источник обращения").
 pub const CONTACT_SOURCES: &[&str] = &["Звонок", "Визит", "Сообщение", "Веб-форма", "Другое"];
@@ -134,7 +136,8 @@ mod tests {
         for n in ["Договор", "Курсант"] {
             assert_eq!(kind(n), StageKind::Won, "{n}");
         }
-        for n in ["Мертвый лид", "Некачественный", "Дубль", "Другой город", "Ушёл из офиса", "Нет нужной категории"] {
+        for n in ["Мертвый лид", "Некачественный", "Дубль", "Другой город", "Ушёл из офиса", "Нет нужной категории"]
+        {
             assert_eq!(kind(n), StageKind::Lost, "{n}");
         }
         assert_eq!(s.iter().filter(|p| p.enrolment).count(), 1);

@@ -88,7 +88,16 @@ mod tests {
     use super::*;
 
     fn stage(reasons: Vec<Reason>) -> Stage {
-        Stage { id: 1, name: "Отказ".into(), color: "#cc0000".into(), position: 0, kind: StageKind::Lost, shown_on_board: true, enrolment: false, reasons }
+        Stage {
+            id: 1,
+            name: "Отказ".into(),
+            color: "#cc0000".into(),
+            position: 0,
+            kind: StageKind::Lost,
+            shown_on_board: true,
+            enrolment: false,
+            reasons,
+        }
     }
 
     fn reason(id: Id, retired: bool) -> Reason {

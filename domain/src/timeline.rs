@@ -8,22 +8,61 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineEvent {
     /// Free text by a user; the only kind its author may edit or delete.
-    Note { text: String },
-    StageChanged { from: Option<Id>, to: Id, reason: Option<Id> },
-    FieldChanged { field: String, old: Option<String>, new: Option<String> },
+    Note {
+        text: String,
+    },
+    StageChanged {
+        from: Option<Id>,
+        to: Id,
+        reason: Option<Id>,
+    },
+    FieldChanged {
+        field: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
     Created,
-    Transferred { from: Option<Id>, to: Option<Id> },
-    Postponed { until: Option<DateTime<Utc>> },
+    Transferred {
+        from: Option<Id>,
+        to: Option<Id>,
+    },
+    Postponed {
+        until: Option<DateTime<Utc>>,
+    },
     Archived,
     Restored,
-    MarkedDuplicate { of: Id },
-    TaskCreated { task_id: Id, title: String },
-    TaskDone { task_id: Id, title: String },
-    TaskReopened { task_id: Id, title: String },
-    Call { direction: String, duration_secs: i64, recording_url: Option<String>, outcome: Option<String> },
-    Enrolled { contract_id: Id, group_id: Id },
-    EnrolmentCancelled { contract_id: Id, reason: String },
-    Imported { import_id: Id },
+    MarkedDuplicate {
+        of: Id,
+    },
+    TaskCreated {
+        task_id: Id,
+        title: String,
+    },
+    TaskDone {
+        task_id: Id,
+        title: String,
+    },
+    TaskReopened {
+        task_id: Id,
+        title: String,
+    },
+    Call {
+        direction: String,
+        duration_secs: i64,
+        recording_url: Option<String>,
+        outcome: Option<String>,
+    },
+    Enrolled {
+        contract_id: Id,
+        group_id: Id,
+    },
+    EnrolmentCancelled {
+        contract_id: Id,
+        reason: String,
+    },
+    Imported {
+        import_id: Id,
+    },
 }
 
 impl TimelineEvent {

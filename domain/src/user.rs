@@ -147,8 +147,10 @@ mod tests {
     use super::*;
 
     fn new_user(login: &str, password: &str) -> NewUser {
-        NewUser { login: login.into(), display_name: " Анна Петрова ".into(), role: Role::Sales, password: password.into(), lang: Lang::Ru }
-            .normalise()
+        NewUser {
+            login: login.into(), display_name: " Анна Петрова ".into(), role: Role::Sales, password: password.into(), lang: Lang::Ru
+        }
+        .normalise()
     }
 
     #[test]

@@ -1,12 +1,11 @@
-//! A fresh database per test, on SQLite and on PostgreSQL, with a small builder for fixtures.
+//! Test support for this crate and the server's: a fresh database per test, on SQLite and on
+//! PostgreSQL, with fixture helpers. Compiled only with the `testing` feature.
 //!
 //! PostgreSQL comes from `TEST_POSTGRES_URL` (default: the local server). When it cannot be
 //! reached the PostgreSQL half of a test is skipped with a note — unless `CI=true`, where that is
 //! a failure.
 
-#![allow(dead_code)] // each test binary uses a different part of the harness
-
-use backend::Db;
+use crate::Db;
 use domain::preset::StagePreset;
 use domain::settings::SetupForm;
 use domain::user::{Lang, NewUser, Role, User};
@@ -104,13 +103,16 @@ pub async fn set_up(db: &Db, preset: StagePreset) -> User {
         owner_password: PASSWORD.into(),
         preset,
     };
-    backend::settings::set_up(db, form, Lang::Ru).await.expect("set up")
+    crate::settings::set_up(db, form, Lang::Ru).await.expect("set up")
 }
 
 pub async fn user(db: &Db, login: &str, role: Role) -> User {
-    backend::users::create_user(db, NewUser { login: login.into(), display_name: format!("{login} Тестов"), role, password: PASSWORD.into(), lang: Lang::Ru })
-        .await
-        .expect("create user")
+    crate::users::create_user(
+        db,
+        NewUser { login: login.into(), display_name: format!("{login} Тестов"), role, password: PASSWORD.into(), lang: Lang::Ru },
+    )
+    .await
+    .expect("create user")
 }
 
 /// Declares one test body that runs once on SQLite and once on PostgreSQL, each on a fresh
@@ -121,20 +123,20 @@ macro_rules! both {
         mod $name {
             use super::*;
 
-            async fn run($db: backend::Db) {
+            async fn run($db: $crate::Db) {
                 $body.await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let t = common::TestDb::new(common::Kind::Sqlite).await.expect("sqlite is always there");
+                let t = $crate::testing::TestDb::new($crate::testing::Kind::Sqlite).await.expect("sqlite is always there");
                 run(t.db.clone()).await;
                 t.finish().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(t) = common::TestDb::new(common::Kind::Postgres).await else { return };
+                let Some(t) = $crate::testing::TestDb::new($crate::testing::Kind::Postgres).await else { return };
                 run(t.db.clone()).await;
                 t.finish().await;
             }

@@ -1,0 +1,5 @@
+//! Server functions, grouped like the backend's services. Each one authenticates, calls one
+//! service and returns `AppError`; nothing here holds business rules.
+
+pub mod board;
+pub mod session;

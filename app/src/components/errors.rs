@@ -1,0 +1,87 @@
+//! `AppError` in the reader's language.
+
+use crate::i18n::*;
+use domain::error::Invalid;
+use domain::AppError;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
+    match field {
+        "login" => t_string!(i18n, field.login),
+        "password" => t_string!(i18n, field.password),
+        "name" => t_string!(i18n, field.name),
+        "school_name" => t_string!(i18n, field.school_name),
+        "owner_login" => t_string!(i18n, field.owner_login),
+        "owner_name" => t_string!(i18n, field.owner_name),
+        "owner_password" => t_string!(i18n, field.owner_password),
+        "first_name" => t_string!(i18n, field.first_name),
+        "stage_id" => t_string!(i18n, field.stage_id),
+        "phone" => t_string!(i18n, field.phone),
+        "extra_phone" => t_string!(i18n, field.extra_phone),
+        "email" => t_string!(i18n, field.email),
+        "birth_date" => t_string!(i18n, field.birth_date),
+        "desired_start" => t_string!(i18n, field.desired_start),
+        "company_name" => t_string!(i18n, field.company_name),
+        "reason" => t_string!(i18n, field.reason),
+        _ => t_string!(i18n, field.other),
+    }
+    .to_string()
+}
+
+fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
+    match reason {
+        Invalid::Required => t_string!(i18n, validation.required),
+        Invalid::TooLong => t_string!(i18n, validation.too_long),
+        Invalid::Phone => t_string!(i18n, validation.phone),
+        Invalid::Email => t_string!(i18n, validation.email),
+        Invalid::Date => t_string!(i18n, validation.date),
+        Invalid::DateInFuture => t_string!(i18n, validation.date_in_future),
+        Invalid::DateTooOld => t_string!(i18n, validation.date_too_old),
+        Invalid::NotFound => t_string!(i18n, validation.not_found),
+        Invalid::Inactive => t_string!(i18n, validation.inactive),
+        Invalid::PasswordTooShort => t_string!(i18n, validation.password_too_short),
+        Invalid::LoginFormat => t_string!(i18n, validation.login_format),
+        Invalid::Taken => t_string!(i18n, validation.taken),
+        Invalid::Color => t_string!(i18n, validation.color),
+        Invalid::Timezone => t_string!(i18n, validation.timezone),
+        Invalid::CompanyNameRequired => t_string!(i18n, validation.company_name_required),
+        Invalid::ReasonRequired => t_string!(i18n, validation.reason_required),
+        Invalid::ReasonNotOfStage => t_string!(i18n, validation.reason_not_of_stage),
+        Invalid::OutOfRange => t_string!(i18n, validation.out_of_range),
+    }
+    .to_string()
+}
+
+/// One sentence for any error, in the current language, as a view.
+pub fn error_view(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
+    match error {
+        AppError::Validation { field, reason } => {
+            let (field, reason) = (field_name(i18n, field), reason_text(i18n, *reason));
+            t!(i18n, error.validation, field, reason).into_any()
+        }
+        AppError::Conflict { .. } => t!(i18n, error.conflict).into_any(),
+        AppError::Unauthorized => t!(i18n, error.unauthorized).into_any(),
+        AppError::BadCredentials => t!(i18n, error.bad_credentials).into_any(),
+        AppError::Forbidden => t!(i18n, error.forbidden).into_any(),
+        AppError::NotFound => t!(i18n, error.not_found).into_any(),
+        AppError::RateLimited { retry_after_secs } => {
+            let secs = *retry_after_secs;
+            t!(i18n, error.rate_limited, secs).into_any()
+        }
+        AppError::AlreadySetUp => t!(i18n, error.already_set_up).into_any(),
+        AppError::Internal => t!(i18n, error.internal).into_any(),
+        AppError::Transport(_) => t!(i18n, error.transport).into_any(),
+    }
+}
+
+/// An error box, announced to screen readers.
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="error" role="alert">
+            {move || error_view(i18n, &error)}
+        </p>
+    }
+}

@@ -1,0 +1,69 @@
+//! The top bar: school, navigation, the user, language and sign-out.
+
+use crate::api::session::{set_language, SignOut};
+use crate::i18n::*;
+use domain::user::{Role, User};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
+use leptos_router::components::A;
+
+pub fn locale_of(lang: domain::user::Lang) -> Locale {
+    match lang {
+        domain::user::Lang::Ru => Locale::ru,
+        domain::user::Lang::En => Locale::en,
+    }
+}
+
+pub fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
+    match role {
+        Role::Owner => t_string!(i18n, role.owner),
+        Role::Director => t_string!(i18n, role.director),
+        Role::Deputy => t_string!(i18n, role.deputy),
+        Role::Administrator => t_string!(i18n, role.administrator),
+        Role::Sales => t_string!(i18n, role.sales),
+    }
+    .to_string()
+}
+
+#[component]
+pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOut>::new();
+    let switch_language = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::ru => Locale::en,
+            Locale::en => Locale::ru,
+        };
+        i18n.set_locale(next);
+        spawn_local(async move {
+            // Saved for the next sign-in; the page has already switched.
+            let _ = set_language(next.as_str().to_string()).await;
+        });
+    };
+    let role = user.role;
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"▼"</span>
+                <span class="brand-name">{t!(i18n, app.name)}</span>
+            </A>
+            <span class="school">{school_name}</span>
+            <nav class="topnav" aria-label=move || t_string!(i18n, nav.main)>
+                <A href="/">{t!(i18n, nav.board)}</A>
+            </nav>
+            <span class="user" title=move || role_name(i18n, role)>
+                <span class="avatar" aria-hidden="true">{user.initials()}</span>
+                <span class="user-name">{user.display_name.clone()}</span>
+            </span>
+            <button type="button" class="link-button" data-testid="switch-language" on:click=switch_language>
+                {t!(i18n, nav.switch_language)}
+            </button>
+            <ActionForm action=sign_out attr:class="inline-form">
+                <button type="submit" class="link-button">
+                    {t!(i18n, nav.logout)}
+                </button>
+            </ActionForm>
+        </header>
+    }
+}

@@ -1,0 +1,62 @@
+import { defineConfig } from '@playwright/test';
+
+// The binary and site come from the test script (make test); the defaults fit a plain
+// `cargo leptos build --release` in this checkout.
+const bin = process.env.VORONKA_BIN ?? '../target/release/voronka';
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
+
+export const ports = { setupDesktop: 3101, setupPhone: 3103, demo: 3102 };
+export const demoPassword = 'demo-password-1';
+
+function server(name: string, port: number, demoLeads?: number) {
+  const db = `tmp/${name}.db`;
+  const fill = demoLeads === undefined ? '' : `"${bin}" demo --leads ${demoLeads} && `;
+  return {
+    command: `mkdir -p tmp && rm -f ${db} ${db}-wal ${db}-shm && ${fill}exec "${bin}" serve --addr 127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/health`,
+    env: {
+      DATABASE_URL: `sqlite://${db}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      VORONKA_DEMO_PASSWORD: demoPassword,
+      RUST_LOG: 'warn',
+    },
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  };
+}
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    locale: 'en-US',
+    trace: 'off',
+  },
+  projects: [
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    {
+      name: 'phone',
+      use: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
+    },
+  ],
+  webServer: [server('setup-desktop', ports.setupDesktop), server('setup-phone', ports.setupPhone), server('demo', ports.demo, 400)],
+});

@@ -1,0 +1,62 @@
+import { expect, test } from '@playwright/test';
+import { demoURL, demoUser, hydrated, signIn } from './helpers';
+
+test('signing in is required, wrong passwords are refused, and the board shows the funnel', async ({ page }, info) => {
+  await page.goto(`${demoURL}/`);
+  await expect(page).toHaveURL(`${demoURL}/login`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+  await hydrated(page);
+
+  await page.locator('input[name="login"]').fill(demoUser(info, 'board'));
+  await page.locator('input[name="password"]').fill('not the password');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Неверный логин или пароль.');
+  await expect(page).toHaveURL(`${demoURL}/login`);
+
+  await signIn(page, demoUser(info, 'board'));
+  await expect(page).toHaveURL(`${demoURL}/`);
+  const columns = page.locator('section.column');
+  await expect(columns.first().locator('h2')).toHaveText('Новый лид');
+  const counts = await columns.locator('.count').allTextContents();
+  const total = counts.map(Number).reduce((a, b) => a + b, 0);
+  expect(total).toBeGreaterThan(100);
+  const firstCard = columns.first().locator('article.card').first();
+  await expect(firstCard.locator('.card-name')).not.toBeEmpty();
+  await expect(firstCard.locator('a.card-phone')).toHaveAttribute('href', /^tel:\+7\d{10}$/);
+
+  if (info.project.name === 'phone') {
+    // One column fills most of the screen, and only the board scrolls sideways, not the page.
+    const box = await columns.first().boundingBox();
+    expect(box!.width).toBeGreaterThan(280);
+    expect(box!.width).toBeLessThanOrEqual(360);
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(pageWidth).toBeLessThanOrEqual(360);
+  }
+  await page.screenshot({ path: info.outputPath('board.png') });
+
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await expect(page).toHaveURL(`${demoURL}/login`);
+  await page.goto(`${demoURL}/`);
+  await expect(page).toHaveURL(`${demoURL}/login`);
+});
+
+test('a user switches to English and the interface follows, also after signing in again', async ({ page }, info) => {
+  const login = demoUser(info, 'language');
+  await signIn(page, login);
+  await page.getByTestId('switch-language').click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await hydrated(page);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(`${demoURL}/login`);
+  await page.context().clearCookies();
+  await signIn(page, login);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page.screenshot({ path: info.outputPath('board-en.png') });
+  // Back to Russian for the next run's sake.
+  await page.getByTestId('switch-language').click();
+  await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
+});

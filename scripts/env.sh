@@ -1,0 +1,8 @@
+# Shared settings for the scripts: where tools and build output live (outside the clone, so a
+# fresh clone on the same machine reuses them). Source it: `. scripts/env.sh`.
+export VORONKA_TOOLS="${VORONKA_TOOLS:-$HOME/.cache/voronka-tools}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/voronka-target}"
+export PATH="$VORONKA_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export VORONKA_BIN="$CARGO_TARGET_DIR/release/voronka"
+# cargo-leptos writes the site next to the workspace, whatever the target dir.
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$(pwd)/target/site}"

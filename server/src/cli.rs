@@ -1,0 +1,209 @@
+//! The command line. Every option can also come from the environment. Failures print one line
+//! and exit non-zero — never a panic or a backtrace.
+
+use backend::db::DEFAULT_URL;
+use backend::Db;
+use clap::{Parser, Subcommand, ValueEnum};
+use domain::user::{Lang, NewUser, Role};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "voronka", version, about = "Voronka: a lead-management CRM for driving schools")]
+pub struct Cli {
+    /// sqlite://PATH or postgres://USER@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, global = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app (migrates the database first)
+    Serve(ServeArgs),
+    /// Apply database migrations and exit
+    Migrate,
+    /// Create a user; the password is read from standard input
+    CreateUser {
+        #[arg(long, env = "VORONKA_LOGIN")]
+        login: String,
+        #[arg(long, env = "VORONKA_NAME")]
+        name: String,
+        #[arg(long, env = "VORONKA_ROLE", value_enum)]
+        role: CliRole,
+        /// Read the password from the first line of standard input
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, env = "VORONKA_LANG", default_value = "ru", value_parser = ["ru", "en"])]
+        lang: String,
+    },
+    /// Fill an empty database with a demo school
+    Demo {
+        #[arg(long, env = "VORONKA_DEMO_LEADS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(0..=2_000_000))]
+        leads: u32,
+        #[arg(long, env = "VORONKA_DEMO_SEED", default_value_t = 2026)]
+        seed: u64,
+        /// The demo users' password (random when not given); from the environment only
+        #[arg(skip = std::env::var("VORONKA_DEMO_PASSWORD").ok())]
+        password: Option<String>,
+    },
+    /// Write a consistent copy of the database to a new file, also while serving
+    Backup {
+        #[arg(long, env = "VORONKA_BACKUP_TO")]
+        to: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[arg(long, env = "VORONKA_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Where the built site (pkg/, favicon) lives
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Mark the session cookie Secure; set when Voronka is reached over https
+    #[arg(long, env = "VORONKA_SECURE_COOKIE", default_value_t = false)]
+    pub secure_cookie: bool,
+    /// Sign-in sessions end after this many minutes without a request
+    #[arg(long, env = "VORONKA_SESSION_IDLE_MINUTES", default_value_t = 720, value_parser = clap::value_parser!(u32).range(5..=43200))]
+    pub session_idle_minutes: u32,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum CliRole {
+    Owner,
+    Director,
+    Deputy,
+    Administrator,
+    Sales,
+}
+
+impl From<CliRole> for Role {
+    fn from(r: CliRole) -> Self {
+        match r {
+            CliRole::Owner => Role::Owner,
+            CliRole::Director => Role::Director,
+            CliRole::Deputy => Role::Deputy,
+            CliRole::Administrator => Role::Administrator,
+            CliRole::Sales => Role::Sales,
+        }
+    }
+}
+
+/// Parses arguments, runs the command, and turns every failure into one line on stderr.
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("voronka: internal error: {info}");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // clap's message without its usage block, on one line.
+            let text = e.render().to_string();
+            let message = text.split("\n\nUsage").next().unwrap_or_default();
+            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("voronka: {} (see voronka --help)", message.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("voronka: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("voronka: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Opens and migrates the database, as every command needs.
+async fn open(url: &str) -> Result<Db, String> {
+    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| format!("cannot migrate the database: {e}"))?;
+    crate::sessions::SessionStoreDb::new(&db).migrate().await.map_err(|e| format!("cannot prepare the session table: {e}"))?;
+    Ok(db)
+}
+
+fn describe(e: backend::Error) -> String {
+    match e {
+        backend::Error::App(domain::AppError::Validation { field, reason }) => {
+            format!("invalid {field}: {}", reason.key().replace('_', " "))
+        }
+        backend::Error::App(other) => other.to_string(),
+        other => other.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let url = cli.database_url.clone();
+    match cli.command {
+        Command::Serve(args) => {
+            let db = open(&url).await?;
+            crate::http::serve(db, args).await
+        }
+        Command::Migrate => {
+            let db = open(&url).await?;
+            println!("database is up to date ({})", db.backend_name());
+            db.close().await;
+            Ok(())
+        }
+        Command::CreateUser { login, name, role, password_stdin: _, lang } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let db = open(&url).await?;
+            if !backend::settings::is_set_up(&db).await.map_err(describe)? {
+                return Err("the school is not set up yet: open Voronka in a browser to run the set-up, or run `voronka demo`".into());
+            }
+            let lang = Lang::parse(&lang).unwrap_or_default();
+            let user = backend::users::create_user(&db, NewUser { login, display_name: name, role: role.into(), password, lang })
+                .await
+                .map_err(describe)?;
+            println!("created user {} ({})", user.login, user.role.as_str());
+            db.close().await;
+            Ok(())
+        }
+        Command::Demo { leads, seed, password } => {
+            if let Some(p) = &password {
+                domain::user::validate_password(p)
+                    .map_err(|_| format!("VORONKA_DEMO_PASSWORD must be at least {} characters", domain::user::MIN_PASSWORD_LEN))?;
+            }
+            let db = open(&url).await?;
+            let started = std::time::Instant::now();
+            let summary = backend::demo::generate(&db, leads as usize, seed, password).await.map_err(describe)?;
+            println!("demo school created with {} leads in {:.1} s", summary.leads, started.elapsed().as_secs_f64());
+            for (login, role) in &summary.logins {
+                println!("  login: {login:<14} role: {:<14} password: {}", role.as_str(), summary.password);
+            }
+            db.close().await;
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let db = open(&url).await?;
+            backend::backup::backup(&db, &url, &to).await.map_err(describe)?;
+            println!("backup written to {}", to.display());
+            db.close().await;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The HTTP server: the Leptos app and its server functions, `/health`, sessions and guards.
+
+use crate::cli::ServeArgs;
+use crate::guard::same_origin_only;
+use crate::sessions::SessionStoreDb;
+use app::server::ServerState;
+use app::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use backend::auth::LoginThrottle;
+use backend::Db;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub server: ServerState,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Everything but the listener, so tests can drive the router directly.
+pub fn router(db: Db, args: &ServeArgs) -> Router {
+    let leptos_options =
+        LeptosOptions::builder().output_name("voronka").site_root(args.site_root.clone()).site_pkg_dir("pkg").site_addr(args.addr).build();
+    let server = ServerState { db: db.clone(), throttle: Arc::new(LoginThrottle::default()) };
+    let state = AppState { leptos_options, server: server.clone() };
+    let store = SessionStoreDb::new(&db);
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("voronka_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(args.secure_cookie)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(args.session_idle_minutes))));
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/health", get(health))
+        .leptos_routes_with_context(&state, routes, move || provide_context(server.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(same_origin_only))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `/health`: 200 with the database status, or 503 when the database does not answer.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let db = &state.server.db;
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": { "kind": db.backend_name(), "status": "ok" } }))),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "error", "database": { "kind": db.backend_name(), "status": "unreachable" } })),
+            )
+        }
+    }
+}
+
+pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
+    SessionStoreDb::new(&db).spawn_cleanup();
+    let app = router(db.clone(), &args);
+    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    println!("Voronka is serving http://{} ({} database)", args.addr, db.backend_name());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight, close the database.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,6 @@
+//! The `voronka` binary's parts: the command line, the HTTP server with its guards and sessions.
+
+pub mod cli;
+pub mod guard;
+pub mod http;
+pub mod sessions;

@@ -1,0 +1,132 @@
+//! The HTTP surface on both databases: health, the CSRF guard, sign-in with its cookie and
+//! throttle, and server functions refusing anonymous callers.
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use backend::both;
+use backend::testing::{set_up, user, PASSWORD};
+use domain::preset::StagePreset;
+use domain::user::Role;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use voronka_server::cli::ServeArgs;
+
+fn app(db: &backend::Db) -> axum::Router {
+    let args = ServeArgs {
+        addr: "127.0.0.1:3000".parse().unwrap(),
+        site_root: "target/site".into(),
+        secure_cookie: false,
+        session_idle_minutes: 60,
+    };
+    voronka_server::http::router(db.clone(), &args)
+}
+
+fn post(path: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> Response<Body> {
+    app.clone().oneshot(request).await.unwrap()
+}
+
+async fn text(response: Response<Body>) -> String {
+    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+fn session_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("voronka_session="))
+        .map(str::to_string)
+}
+
+async fn sign_in(app: &axum::Router, login: &str, password: &str, cookie: Option<&str>) -> Response<Body> {
+    let body = format!("login={login}&password={}", password.replace(' ', "+"));
+    let mut request = post("/api/sign_in");
+    if let Some(c) = cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    send(app, request.body(Body::from(body)).unwrap()).await
+}
+
+both!(health_reports_the_database, |db| async move {
+    let response = send(&app(&db), Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&text(response).await).unwrap();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["database"]["status"], "ok");
+    assert_eq!(json["database"]["kind"], db.backend_name());
+});
+
+both!(cross_site_posts_are_refused, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let app = app(&db);
+    let body = format!("login=owner&password={}", PASSWORD.replace(' ', "+"));
+    let evil = post("/api/sign_in").header(header::ORIGIN, "https://evil.example").body(Body::from(body.clone())).unwrap();
+    assert_eq!(send(&app, evil).await.status(), StatusCode::FORBIDDEN);
+    let fetch_meta = post("/api/sign_in").header("sec-fetch-site", "cross-site").body(Body::from(body.clone())).unwrap();
+    assert_eq!(send(&app, fetch_meta).await.status(), StatusCode::FORBIDDEN);
+    let same = post("/api/sign_in").header(header::ORIGIN, "http://127.0.0.1:3000").body(Body::from(body)).unwrap();
+    assert_ne!(send(&app, same).await.status(), StatusCode::FORBIDDEN, "same-origin posts pass the guard");
+});
+
+both!(sign_in_sets_a_safe_cookie_and_cycles_it, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let app = app(&db);
+    let first = sign_in(&app, "owner", PASSWORD, None).await;
+    assert!(first.status().is_success() || first.status().is_redirection(), "{}", first.status());
+    let cookie = session_cookie(&first).expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http in tests");
+    let pair = cookie.split(';').next().unwrap().to_string();
+
+    // The session works for server functions...
+    let board = send(&app, post("/api/load_board").header(header::COOKIE, &pair).body(Body::from("query=")).unwrap()).await;
+    assert_eq!(board.status(), StatusCode::OK);
+    // ...and signing in again gets a new session id (no fixation).
+    let second = sign_in(&app, "owner", PASSWORD, Some(&pair)).await;
+    let next = session_cookie(&second).expect("a new cookie");
+    assert_ne!(next.split(';').next().unwrap(), pair);
+});
+
+both!(anonymous_calls_get_401_and_bad_logins_are_throttled, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    user(&db, "anna", Role::Sales).await;
+    let app = app(&db);
+    let board = send(&app, post("/api/load_board").body(Body::from("query=")).unwrap()).await;
+    assert_eq!(board.status(), StatusCode::UNAUTHORIZED);
+    assert!(text(board).await.contains("Unauthorized"));
+
+    let wrong = sign_in(&app, "anna", "wrong password", None).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(&wrong).is_none(), "no session for a failed sign-in");
+    for _ in 0..4 {
+        sign_in(&app, "anna", "wrong password", None).await;
+    }
+    let throttled = sign_in(&app, "anna", PASSWORD, None).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+});
+
+both!(set_up_is_one_time_over_http, |db| async move {
+    let app = app(&db);
+    let page = send(&app, Request::get("/").body(Body::empty()).unwrap()).await;
+    assert!(page.status().is_redirection(), "{}", page.status());
+    assert_eq!(page.headers()[header::LOCATION], "/setup");
+    let form = "school_name=Школа&owner_name=Ольга&owner_login=olga&owner_password=long+enough&preset=simple";
+    let done = send(&app, post("/api/set_up").body(Body::from(form)).unwrap()).await;
+    assert!(done.status().is_success() || done.status().is_redirection(), "{}", done.status());
+    let again = send(&app, post("/api/set_up").body(Body::from(form)).unwrap()).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let bad_preset = "school_name=Школа&owner_name=Ольга&owner_login=olga&owner_password=long+enough&preset=huge";
+    let refused = send(&app, post("/api/set_up").body(Body::from(bad_preset)).unwrap()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+});
