@@ -140,7 +140,6 @@ fn init_tracing() {
 async fn open(url: &str) -> Result<Db, String> {
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| format!("cannot migrate the database: {e}"))?;
-    crate::sessions::SessionStoreDb::new(&db).migrate().await.map_err(|e| format!("cannot prepare the session table: {e}"))?;
     Ok(db)
 }
 

@@ -1,4 +1,5 @@
-//! Sign-in sessions live in the same database as everything else (tower-sessions' sqlx stores).
+//! Sign-in sessions live in the same database as everything else (tower-sessions' sqlx stores;
+//! their table comes with our migrations, `0002_sessions.sql`).
 
 use async_trait::async_trait;
 use backend::Db;
@@ -19,14 +20,6 @@ impl SessionStoreDb {
         match db {
             Db::Sqlite(pool) => SessionStoreDb::Sqlite(SqliteStore::new(pool.clone())),
             Db::Postgres(pool) => SessionStoreDb::Postgres(PostgresStore::new(pool.clone())),
-        }
-    }
-
-    /// Creates the session table when missing.
-    pub async fn migrate(&self) -> sqlx::Result<()> {
-        match self {
-            SessionStoreDb::Sqlite(s) => s.migrate().await,
-            SessionStoreDb::Postgres(s) => s.migrate().await,
         }
     }
 
