@@ -1,6 +1,6 @@
 //! `voronka backup`: a consistent copy of the database while the server keeps serving.
 
-use crate::db::Db;
+use crate::db::{Db, Pool};
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -15,8 +15,8 @@ pub async fn backup(db: &Db, database_url: &str, to: &Path) -> Result<()> {
             return Err(Error::Config(format!("folder {} does not exist", dir.display())));
         }
     }
-    match db {
-        Db::Sqlite(pool) => {
+    match &db.pool {
+        Pool::Sqlite(pool) => {
             let target = to.to_str().ok_or_else(|| Error::Config("the backup path is not valid UTF-8".into()))?;
             sqlx::query("VACUUM INTO $1")
                 .bind(target)
@@ -24,7 +24,7 @@ pub async fn backup(db: &Db, database_url: &str, to: &Path) -> Result<()> {
                 .await
                 .map_err(|e| Error::Config(format!("backup to {target} failed: {e}")))?;
         }
-        Db::Postgres(_) => {
+        Pool::Postgres(_) => {
             let status = tokio::process::Command::new("pg_dump")
                 .arg("--format=custom")
                 .arg("--file")

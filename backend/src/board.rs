@@ -2,16 +2,16 @@
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::filter::Where;
+use crate::filter::{Bind, Where};
 use crate::rows::now;
 use crate::{bind_all, settings, stages, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, lead_scope, Action};
-use domain::board::{Board, BoardCard, BoardColumn};
+use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
 use domain::user::{initials, User};
-use domain::Id;
+use domain::{AppError, Id};
 use std::collections::HashMap;
 
 /// Cards per column on first load.
@@ -55,24 +55,63 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &base.binds).fetch_all(pool).await)?;
     let counts: HashMap<Id, i64> = counts.into_iter().collect();
 
-    let stage_p = base.next_placeholder();
-    let card_sql =
-        format!("{CARD_SELECT} WHERE {} AND l.stage_id = {stage_p} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}", base.sql());
     let mut columns = Vec::with_capacity(shown.len());
     for stage in shown {
         let count = counts.get(&stage.id).copied().unwrap_or(0);
-        let rows: Vec<CardRow> = if count == 0 {
-            Vec::new()
-        } else {
-            with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&card_sql), &base.binds).bind(stage.id).fetch_all(pool).await)?
-        };
-        columns.push(BoardColumn { stage, count, cards: rows.into_iter().map(card).collect() });
+        let cards = if count == 0 { Vec::new() } else { page(db, &base, stage.id, None).await? };
+        columns.push(BoardColumn { stage, count, cards });
     }
-    attach_tags(db, &mut columns).await?;
+    let mut cards: Vec<&mut BoardCard> = columns.iter_mut().flat_map(|c| c.cards.iter_mut()).collect();
+    attach_tags(db, &mut cards).await?;
     Ok(Board { columns, now: at })
 }
 
-fn card(r: CardRow) -> BoardCard {
+/// The next page of one column after `after`, as `user` may see it with `filter`.
+pub async fn load_column(db: &Db, user: &User, filter: &LeadFilter, stage_id: Id, after: Option<CardCursor>) -> Result<Vec<BoardCard>> {
+    let settings = settings::settings_or_default(db).await?;
+    can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
+    let base = Where::build(filter, lead_scope(user, settings.lead_visibility), now());
+    let mut cards = page(db, &base, stage_id, after).await?;
+    attach_tags(db, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
+    Ok(cards)
+}
+
+/// One lead as a card, when `user` may see it.
+pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let sql = format!("{CARD_SELECT} WHERE l.id = $1");
+    let row: Option<(CardRow, Option<Id>)> = with_pool!(db, pool => {
+        match sqlx::query_as::<_, CardRow>(&sql).bind(lead_id).fetch_optional(pool).await? {
+            Some(row) => {
+                let responsible: Option<Id> = sqlx::query_scalar("SELECT responsible_id FROM leads WHERE id = $1").bind(lead_id).fetch_one(pool).await?;
+                Some((row, responsible))
+            }
+            None => None,
+        }
+    });
+    let (row, responsible) = row.ok_or(AppError::NotFound)?;
+    can(user, Action::ViewLead { responsible }, visibility).map_err(|_| AppError::NotFound)?;
+    let mut one = card_from(row);
+    attach_tags(db, &mut [&mut one]).await?;
+    Ok(one)
+}
+
+/// Keyset pagination over the `leads_board` index: never OFFSET, so page 1,000 costs what page 1
+/// does.
+async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>) -> Result<Vec<BoardCard>> {
+    let mut w = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
+    w.with("l.stage_id = {}", Bind::Int(stage_id));
+    if let Some(c) = after {
+        let (t1, i, t2) = (w.next_placeholder(), format!("${}", w.binds.len() + 2), format!("${}", w.binds.len() + 3));
+        w.conditions.push(format!("(l.stage_changed_at < {t1} OR (l.stage_changed_at = {t2} AND l.id < {i}))"));
+        w.binds.extend([Bind::Time(c.stage_changed_at), Bind::Int(c.id), Bind::Time(c.stage_changed_at)]);
+    }
+    let sql = format!("{CARD_SELECT} WHERE {} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}", w.sql());
+    let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &w.binds).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(card_from).collect())
+}
+
+fn card_from(r: CardRow) -> BoardCard {
     BoardCard {
         id: r.id,
         name: full_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()),
@@ -89,8 +128,8 @@ fn card(r: CardRow) -> BoardCard {
     }
 }
 
-async fn attach_tags(db: &Db, columns: &mut [BoardColumn]) -> Result<()> {
-    let ids: Vec<String> = columns.iter().flat_map(|c| c.cards.iter().map(|card| card.id.to_string())).collect();
+async fn attach_tags(db: &Db, cards: &mut [&mut BoardCard]) -> Result<()> {
+    let ids: Vec<String> = cards.iter().map(|card| card.id.to_string()).collect();
     if ids.is_empty() {
         return Ok(());
     }
@@ -104,7 +143,7 @@ async fn attach_tags(db: &Db, columns: &mut [BoardColumn]) -> Result<()> {
     for (lead, tag) in rows {
         by_lead.entry(lead).or_default().push(tag);
     }
-    for card in columns.iter_mut().flat_map(|c| c.cards.iter_mut()) {
+    for card in cards.iter_mut() {
         card.tags = by_lead.remove(&card.id).unwrap_or_default();
     }
     Ok(())

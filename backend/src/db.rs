@@ -1,15 +1,23 @@
 //! The connection to SQLite or PostgreSQL, chosen at run time from `DATABASE_URL`.
 
 use crate::error::{Error, Result};
+use crate::events::EventBus;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions as _, PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// One pool, of whichever database the school runs on.
+/// The school's database: one pool of whichever kind, and the bus that tells open boards about
+/// changes.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pub pool: Pool,
+    pub events: EventBus,
+}
+
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -19,9 +27,9 @@ pub enum Db {
 #[macro_export]
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+        match &$db.pool {
+            $crate::db::Pool::Sqlite($pool) => $body,
+            $crate::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -92,7 +100,7 @@ pub fn redact(url: &str) -> String {
 impl Db {
     /// Connects (creating an SQLite file when missing) and checks the database answers.
     pub async fn connect(url: &str) -> Result<Db> {
-        let db = match DbUrl::parse(url)? {
+        let pool = match DbUrl::parse(url)? {
             DbUrl::Sqlite { path } => {
                 let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
                     .map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?
@@ -107,7 +115,7 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(|e| Error::Config(format!("cannot open SQLite database {path}: {e}")))?;
-                Db::Sqlite(pool)
+                Pool::Sqlite(pool)
             }
             DbUrl::Postgres(url) => {
                 let options = PgConnectOptions::from_str(&url).map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?;
@@ -123,25 +131,25 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(|e| Error::Config(format!("cannot connect to PostgreSQL at {}: {e}", redact(&url))))?;
-                Db::Postgres(pool)
+                Pool::Postgres(pool)
             }
         };
-        Ok(db)
+        Ok(Db { pool, events: EventBus::default() })
     }
 
     /// Applies the migrations of this database's dialect.
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
     pub fn backend_name(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 

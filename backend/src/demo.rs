@@ -314,7 +314,7 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
         }
         tx.commit().await?;
     });
-    if let Db::Postgres(pool) = db {
+    if let crate::db::Pool::Postgres(pool) = &db.pool {
         // Explicit ids leave the identity sequences behind; move them past the data.
         for table in ["persons", "leads"] {
             sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"))

@@ -7,6 +7,7 @@ use crate::{settings, stages, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, Action};
 use domain::error::Invalid;
+use domain::event::{LeadEvent, LeadEventKind};
 use domain::lead::{ClientType, Gearbox, Gender, Lead, LeadDraft};
 use domain::phone::Phone;
 use domain::timeline::TimelineEvent;
@@ -116,7 +117,22 @@ pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead
         tx.commit().await?;
         id
     });
-    get_lead(db, id).await?.ok_or_else(|| AppError::NotFound.into())
+    let lead = get_lead(db, id).await?.ok_or(AppError::NotFound)?;
+    db.events
+        .publish(
+            &db.pool,
+            LeadEvent {
+                kind: LeadEventKind::Created,
+                lead_id: lead.id,
+                from_stage: None,
+                stage_id: lead.stage_id,
+                responsible_id: lead.responsible_id,
+                actor_id: actor.id,
+                version: lead.version,
+            },
+        )
+        .await;
+    Ok(lead)
 }
 
 #[derive(sqlx::FromRow)]

@@ -61,7 +61,7 @@ impl TestDb {
                     Err(e) => panic!("PostgreSQL is required when CI=true: {e}"),
                 };
                 let name = unique("voronka_test");
-                let Db::Postgres(pool) = &admin else { unreachable!("admin url is postgres") };
+                let crate::db::Pool::Postgres(pool) = &admin.pool else { unreachable!("admin url is postgres") };
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.expect("create test database");
                 admin.close().await;
                 let mut url = url::Url::parse(&admin_url).expect("admin url");
@@ -83,7 +83,7 @@ impl TestDb {
                 }
             }
             Cleanup::Database { admin_url, name } => {
-                if let Ok(Db::Postgres(pool)) = Db::connect(&admin_url).await {
+                if let Ok(Db { pool: crate::db::Pool::Postgres(pool), .. }) = Db::connect(&admin_url).await {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
                     pool.close().await;
                 }

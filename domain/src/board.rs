@@ -45,3 +45,17 @@ pub struct Board {
     pub columns: Vec<BoardColumn>,
     pub now: DateTime<Utc>,
 }
+
+/// Where a column's next page starts: just after this card in the column's order (last stage
+/// change first, then id), so pages stay complete and disjoint while leads come and go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardCursor {
+    pub stage_changed_at: DateTime<Utc>,
+    pub id: Id,
+}
+
+impl BoardCard {
+    pub fn cursor(&self) -> CardCursor {
+        CardCursor { stage_changed_at: self.stage_changed_at, id: self.id }
+    }
+}

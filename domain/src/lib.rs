@@ -7,6 +7,7 @@ pub mod access;
 pub mod board;
 pub mod dictionary;
 pub mod error;
+pub mod event;
 pub mod filter;
 pub mod group;
 pub mod lead;

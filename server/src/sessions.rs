@@ -2,6 +2,7 @@
 //! their table comes with our migrations, `0002_sessions.sql`).
 
 use async_trait::async_trait;
+use backend::db::Pool;
 use backend::Db;
 use std::time::Duration;
 use tower_sessions::session::{Id, Record};
@@ -17,9 +18,9 @@ pub enum SessionStoreDb {
 
 impl SessionStoreDb {
     pub fn new(db: &Db) -> Self {
-        match db {
-            Db::Sqlite(pool) => SessionStoreDb::Sqlite(SqliteStore::new(pool.clone())),
-            Db::Postgres(pool) => SessionStoreDb::Postgres(PostgresStore::new(pool.clone())),
+        match &db.pool {
+            Pool::Sqlite(pool) => SessionStoreDb::Sqlite(SqliteStore::new(pool.clone())),
+            Pool::Postgres(pool) => SessionStoreDb::Postgres(PostgresStore::new(pool.clone())),
         }
     }
 

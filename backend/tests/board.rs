@@ -1,0 +1,116 @@
+//! Moves (access, versions, reasons, the timeline entry) and keyset pages, on both databases.
+
+use backend::both;
+use backend::testing::{set_up, user};
+use backend::{board, leads, moves, stages};
+use domain::board::CardCursor;
+use domain::error::Invalid;
+use domain::event::LeadEventKind;
+use domain::filter::LeadFilter;
+use domain::lead::{LeadDraft, MoveLead};
+use domain::preset::StagePreset;
+use domain::user::Role;
+use domain::AppError;
+use std::collections::HashSet;
+
+fn draft(name: &str, stage: i64) -> LeadDraft {
+    LeadDraft { first_name: name.into(), stage_id: Some(stage), ..LeadDraft::default() }
+}
+
+fn err(e: backend::Error) -> AppError {
+    e.into()
+}
+
+both!(moves_check_version_reason_and_rights, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let boris = user(&db, "boris", Role::Sales).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let (first, waiting, refusal) = (s[0].clone(), s[1].clone(), s[3].clone());
+    let lead = leads::create_lead(&db, &anna, draft("Евгений", first.id)).await.unwrap();
+    let mut events = db.events.subscribe();
+
+    let moved =
+        moves::move_lead(&db, &anna, MoveLead { lead_id: lead.id, to_stage: waiting.id, reason: None, expected_version: 1 }).await.unwrap();
+    assert_eq!(moved.stage_id, waiting.id);
+    assert_eq!(moved.version, 2);
+    assert!(moved.stage_changed_at > lead.stage_changed_at);
+    assert_eq!(moves::stage_changes(&db, lead.id).await.unwrap(), 1, "one timeline entry per move");
+    let event = events.recv().await.unwrap();
+    assert_eq!((event.kind, event.lead_id, event.from_stage, event.stage_id), (LeadEventKind::Moved, lead.id, Some(first.id), waiting.id));
+
+    // A stale version is a conflict that names the current one, and changes nothing.
+    let stale = moves::move_lead(&db, &anna, MoveLead { lead_id: lead.id, to_stage: first.id, reason: None, expected_version: 1 })
+        .await
+        .unwrap_err();
+    assert_eq!(err(stale), AppError::Conflict { current_version: 2 });
+    assert_eq!(moves::stage_changes(&db, lead.id).await.unwrap(), 1);
+
+    // Reasons: required, and only the target stage's own.
+    let none = MoveLead { lead_id: lead.id, to_stage: refusal.id, reason: None, expected_version: 2 };
+    assert_eq!(err(moves::move_lead(&db, &anna, none).await.unwrap_err()), AppError::invalid("reason", Invalid::ReasonRequired));
+    let foreign = MoveLead { lead_id: lead.id, to_stage: refusal.id, reason: Some(999_999), expected_version: 2 };
+    assert_eq!(err(moves::move_lead(&db, &anna, foreign).await.unwrap_err()), AppError::invalid("reason", Invalid::ReasonNotOfStage));
+    let unknown = MoveLead { lead_id: lead.id, to_stage: 999_999, reason: None, expected_version: 2 };
+    assert_eq!(err(moves::move_lead(&db, &anna, unknown).await.unwrap_err()), AppError::invalid("stage_id", Invalid::NotFound));
+
+    // Another sales user may not move Anna's lead; a deputy and the owner may.
+    let not_theirs = MoveLead { lead_id: lead.id, to_stage: first.id, reason: None, expected_version: 2 };
+    assert_eq!(err(moves::move_lead(&db, &boris, not_theirs.clone()).await.unwrap_err()), AppError::Forbidden);
+    let reason = refusal.reasons[0].id;
+    let by_owner = MoveLead { lead_id: lead.id, to_stage: refusal.id, reason: Some(reason), expected_version: 2 };
+    let refused = moves::move_lead(&db, &owner, by_owner).await.unwrap();
+    assert_eq!((refused.stage_id, refused.stage_reason_id, refused.version), (refusal.id, Some(reason), 3));
+    assert_eq!(moves::stage_changes(&db, lead.id).await.unwrap(), 2);
+
+    // Sales staff who may see only their own leads are told the lead does not exist.
+    backend::with_pool!(&db, pool => sqlx::query("UPDATE school_settings SET lead_visibility = 'own'").execute(pool).await.map(|_| ()))
+        .unwrap();
+    let hidden = MoveLead { lead_id: lead.id, to_stage: first.id, reason: None, expected_version: 3 };
+    assert_eq!(err(moves::move_lead(&db, &boris, hidden).await.unwrap_err()), AppError::NotFound);
+    assert_eq!(err(board::card(&db, &boris, lead.id).await.unwrap_err()), AppError::NotFound);
+    assert_eq!(board::card(&db, &anna, lead.id).await.unwrap().version, 3);
+});
+
+both!(two_movers_one_winner, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let lead = leads::create_lead(&db, &owner, draft("Гонка", s[0].id)).await.unwrap();
+    let (a, b) = tokio::join!(
+        moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[1].id, reason: None, expected_version: 1 }),
+        moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[2].id, reason: None, expected_version: 1 }),
+    );
+    let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
+    assert_eq!(wins, 1, "exactly one of two concurrent moves from version 1 wins");
+    let loser = if a.is_ok() { b.unwrap_err() } else { a.unwrap_err() };
+    assert_eq!(err(loser), AppError::Conflict { current_version: 2 });
+    assert_eq!(moves::stage_changes(&db, lead.id).await.unwrap(), 1);
+});
+
+both!(keyset_pages_are_complete_and_disjoint_while_leads_arrive, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let first = stages::list_stages(&db).await.unwrap()[0].id;
+    for i in 0..(board::PAGE * 2 + 7) {
+        leads::create_lead(&db, &owner, draft(&format!("Лид {i}"), first)).await.unwrap();
+    }
+    let filter = LeadFilter::default();
+    let start = board::load_board(&db, &owner, &filter).await.unwrap();
+    let column = &start.columns[0];
+    assert_eq!(column.count, board::PAGE * 2 + 7);
+    let mut seen: Vec<i64> = column.cards.iter().map(|c| c.id).collect();
+    let mut cursor: Option<CardCursor> = column.cards.last().map(|c| c.cursor());
+    let mut arrived = 0;
+    while let Some(after) = cursor {
+        // New leads land on top of the column and must not shift the pages below.
+        leads::create_lead(&db, &owner, draft("Новый", first)).await.unwrap();
+        arrived += 1;
+        let page = board::load_column(&db, &owner, &filter, first, Some(after)).await.unwrap();
+        assert!(page.len() as i64 <= board::PAGE);
+        seen.extend(page.iter().map(|c| c.id));
+        cursor = if (page.len() as i64) < board::PAGE { None } else { page.last().map(|c| c.cursor()) };
+    }
+    let unique: HashSet<i64> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), seen.len(), "pages are disjoint");
+    assert_eq!(seen.len() as i64, board::PAGE * 2 + 7, "every lead that was there at the start, exactly once");
+    assert!(arrived >= 2);
+});
