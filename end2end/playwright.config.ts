@@ -5,7 +5,7 @@ import { defineConfig } from '@playwright/test';
 const bin = process.env.VORONKA_BIN ?? '../target/release/voronka';
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
 
-export const ports = { setupDesktop: 3101, setupPhone: 3103, demo: 3102 };
+export const ports = { setupDesktop: 3101, setupPhone: 3103, demoDesktop: 3102, demoPhone: 3104 };
 export const demoPassword = 'demo-password-1';
 
 function server(name: string, port: number, demoLeads?: number) {
@@ -58,5 +58,11 @@ export default defineConfig({
       use: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
     },
   ],
-  webServer: [server('setup-desktop', ports.setupDesktop), server('setup-phone', ports.setupPhone), server('demo', ports.demo, 400)],
+  webServer: [
+    server('setup-desktop', ports.setupDesktop),
+    server('setup-phone', ports.setupPhone),
+    // Each project moves cards on a school of its own, so the two never race for a card.
+    server('demo-desktop', ports.demoDesktop, 1500),
+    server('demo-phone', ports.demoPhone, 1500),
+  ],
 });

@@ -25,6 +25,10 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster 
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
 fi
 
+# Databases left by an interrupted earlier run (a test drops its own when it finishes).
+psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'voronka_test_%'" 2>/dev/null |
+  while read -r stale; do psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$stale\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+
 say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend
 

@@ -33,11 +33,15 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
+/// The user id a session carries, if signed in.
+pub async fn session_user_id(session: &Session) -> Result<Option<i64>, AppError> {
+    session.get(USER_KEY).await.map_err(session_error)
+}
+
 /// The signed-in, active user, or `Unauthorized`.
 pub async fn current_user() -> Result<User, AppError> {
     let session = session().await?;
-    let id: Option<i64> = session.get(USER_KEY).await.map_err(session_error)?;
-    let id = id.ok_or(AppError::Unauthorized)?;
+    let id = session_user_id(&session).await?.ok_or(AppError::Unauthorized)?;
     let state = state()?;
     match backend::users::get_user(&state.db, id).await? {
         Some(user) if user.active => Ok(user),

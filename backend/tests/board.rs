@@ -82,7 +82,10 @@ both!(two_movers_one_winner, |db| async move {
     );
     let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
     assert_eq!(wins, 1, "exactly one of two concurrent moves from version 1 wins");
-    let loser = if a.is_ok() { b.unwrap_err() } else { a.unwrap_err() };
+    let loser = match (a, b) {
+        (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
+        _ => unreachable!("exactly one won"),
+    };
     assert_eq!(err(loser), AppError::Conflict { current_version: 2 });
     assert_eq!(moves::stage_changes(&db, lead.id).await.unwrap(), 1);
 });

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { demoURL, demoUser, hydrated, signIn } from './helpers';
+import { demoURL as demoUrlOf, demoUser, hydrated, signIn } from './helpers';
 
 test('signing in is required, wrong passwords are refused, and the board shows the funnel', async ({ page }, info) => {
+  const demoURL = demoUrlOf(info);
   await page.goto(`${demoURL}/`);
   await expect(page).toHaveURL(`${demoURL}/login`);
   await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
@@ -13,7 +14,7 @@ test('signing in is required, wrong passwords are refused, and the board shows t
   await expect(page.getByRole('alert')).toHaveText('Неверный логин или пароль.');
   await expect(page).toHaveURL(`${demoURL}/login`);
 
-  await signIn(page, demoUser(info, 'board'));
+  await signIn(page, info, demoUser(info, 'board'));
   await expect(page).toHaveURL(`${demoURL}/`);
   const columns = page.locator('section.column');
   await expect(columns.first().locator('h2')).toHaveText('Новый лид');
@@ -41,8 +42,9 @@ test('signing in is required, wrong passwords are refused, and the board shows t
 });
 
 test('a user switches to English and the interface follows, also after signing in again', async ({ page }, info) => {
+  const demoURL = demoUrlOf(info);
   const login = demoUser(info, 'language');
-  await signIn(page, login);
+  await signIn(page, info, login);
   await page.getByTestId('switch-language').click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -53,7 +55,7 @@ test('a user switches to English and the interface follows, also after signing i
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(`${demoURL}/login`);
   await page.context().clearCookies();
-  await signIn(page, login);
+  await signIn(page, info, login);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await page.screenshot({ path: info.outputPath('board-en.png') });
   // Back to Russian for the next run's sake.

@@ -1,7 +1,10 @@
 import { expect, Page, TestInfo } from '@playwright/test';
 import { demoPassword, ports } from '../playwright.config';
 
-export const demoURL = `http://127.0.0.1:${ports.demo}`;
+/** The demo school of the running project. */
+export function demoURL(info: TestInfo): string {
+  return `http://127.0.0.1:${info.project.name === 'phone' ? ports.demoPhone : ports.demoDesktop}`;
+}
 
 /** Each project signs in as its own demo user, so projects never share a session or language. */
 export function demoUser(info: TestInfo, purpose: 'board' | 'language'): string {
@@ -15,8 +18,8 @@ export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
 }
 
-export async function signIn(page: Page, login: string, password = demoPassword) {
-  await page.goto(`${demoURL}/login`);
+export async function signIn(page: Page, info: TestInfo, login: string, password = demoPassword) {
+  await page.goto(`${demoURL(info)}/login`);
   await hydrated(page);
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill(password);
@@ -26,3 +29,20 @@ export async function signIn(page: Page, login: string, password = demoPassword)
 }
 
 /** Waits until the WASM bundle has hydrated the page, so clicks reach Rust handlers. */
+
+/** The n-th column of the board (0-based, in stage order). */
+export function column(page: Page, n: number) {
+  return page.locator('section.column').nth(n);
+}
+
+/** The stage ids of the columns, in order. */
+export async function stageIds(page: Page): Promise<string[]> {
+  return page.locator('section.column').evaluateAll(cols => cols.map(c => c.getAttribute('data-stage-id')!));
+}
+
+/** The stage of the column a card is in now. */
+export async function stageOf(page: Page, leadId: string): Promise<string | null> {
+  const card = page.locator(`section.column article.card[data-lead-id="${leadId}"]`);
+  if ((await card.count()) !== 1) return null;
+  return card.evaluate(el => el.closest('section.column')?.getAttribute('data-stage-id') ?? null).catch(() => null);
+}

@@ -50,6 +50,7 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/health", get(health))
+        .route("/events", get(crate::live::events))
         .leptos_routes_with_context(&state, routes, move || provide_context(server.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -79,6 +80,7 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
 
 pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
     SessionStoreDb::new(&db).spawn_cleanup();
+    db.events.spawn_listener(&db.pool);
     let app = router(db.clone(), &args);
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     println!("Voronka is serving http://{} ({} database)", args.addr, db.backend_name());

@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod guard;
 pub mod http;
+pub mod live;
 pub mod sessions;

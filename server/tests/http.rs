@@ -132,3 +132,15 @@ both!(set_up_is_one_time_over_http, |db| async move {
     let refused = send(&app, post("/api/set_up").body(Body::from(bad_preset)).unwrap()).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+both!(the_live_stream_needs_a_session, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let app = app(&db);
+    let anonymous = send(&app, Request::get("/events").body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let signed_in = sign_in(&app, "owner", PASSWORD, None).await;
+    let pair = session_cookie(&signed_in).unwrap().split(';').next().unwrap().to_string();
+    let stream = send(&app, Request::get("/events").header(header::COOKIE, pair).body(Body::empty()).unwrap()).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()[header::CONTENT_TYPE], "text/event-stream");
+});

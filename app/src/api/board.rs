@@ -1,9 +1,12 @@
-//! The board's data.
+//! The board's data and moves.
 
-use domain::board::Board;
+use domain::board::{Board, BoardCard, CardCursor};
+use domain::dictionary::DictionaryEntry;
 use domain::filter::IgnoredParam;
-use domain::AppError;
+use domain::stage::Stage;
+use domain::{AppError, Id};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,6 +14,11 @@ pub struct BoardPage {
     pub board: Board,
     /// Parts of the URL's filter that could not be read and were ignored.
     pub ignored: Vec<IgnoredParam>,
+    /// Every stage, shown on the board or not, for the "Move to…" menu.
+    pub stages: Vec<Stage>,
+    /// Categories offered in quick add.
+    pub categories: Vec<DictionaryEntry>,
+    pub me: Id,
 }
 
 /// The board for the filter in `query` (the page's URL query), as the signed-in user may see it.
@@ -20,9 +28,54 @@ pub async fn load_board(query: String) -> Result<BoardPage, AppError> {
     use domain::filter::LeadFilter;
     respond(async {
         let user = current_user().await?;
+        let db = state()?.db;
         let (filter, ignored) = LeadFilter::from_query(&query);
-        let board = backend::board::load_board(&state()?.db, &user, &filter).await?;
-        Ok(BoardPage { board, ignored })
+        let board = backend::board::load_board(&db, &user, &filter).await?;
+        let stages = backend::stages::list_stages(&db).await?;
+        let categories = backend::dictionaries::list(&db, domain::dictionary::DictionaryKind::Category).await?;
+        Ok(BoardPage { board, ignored, stages, categories: categories.into_iter().filter(|c| c.active).collect(), me: user.id })
+    })
+    .await
+}
+
+/// The next cards of one column after `after` ("show more").
+#[server(endpoint = "load_column", input = Json)]
+pub async fn load_column(query: String, stage_id: Id, after: CardCursor) -> Result<Vec<BoardCard>, AppError> {
+    use crate::server::{current_user, respond, state};
+    use domain::filter::LeadFilter;
+    respond(async {
+        let user = current_user().await?;
+        let (filter, _) = LeadFilter::from_query(&query);
+        Ok(backend::board::load_column(&state()?.db, &user, &filter, stage_id, Some(after)).await?)
+    })
+    .await
+}
+
+/// Moves a lead; answers with its fresh card.
+#[server(endpoint = "move_lead", input = Json)]
+pub async fn move_lead(lead_id: Id, to_stage: Id, reason: Option<Id>, expected_version: i64) -> Result<BoardCard, AppError> {
+    use crate::server::{current_user, respond, state};
+    use domain::lead::MoveLead;
+    respond(async {
+        let user = current_user().await?;
+        let db = state()?.db;
+        backend::moves::move_lead(&db, &user, MoveLead { lead_id, to_stage, reason, expected_version }).await?;
+        Ok(backend::board::card(&db, &user, lead_id).await?)
+    })
+    .await
+}
+
+/// The "+" of a column: a lead with a name, a phone and a category, in that stage.
+#[server(endpoint = "quick_add", input = Json)]
+pub async fn quick_add(stage_id: Id, first_name: String, phone: String, category_id: Option<Id>) -> Result<BoardCard, AppError> {
+    use crate::server::{current_user, respond, state};
+    use domain::lead::LeadDraft;
+    respond(async {
+        let user = current_user().await?;
+        let db = state()?.db;
+        let draft = LeadDraft { first_name, phone, category_id, stage_id: Some(stage_id), ..LeadDraft::default() };
+        let lead = backend::leads::create_lead(&db, &user, draft).await?;
+        Ok(backend::board::card(&db, &user, lead.id).await?)
     })
     .await
 }

@@ -2,4 +2,5 @@
 //! service and returns `AppError`; nothing here holds business rules.
 
 pub mod board;
+pub mod lead;
 pub mod session;

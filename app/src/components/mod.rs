@@ -1,7 +1,8 @@
 //! Reusable pieces of the interface.
 
-pub mod card;
+pub mod board;
 pub mod errors;
 pub mod format;
 pub mod header;
 pub mod hydration;
+pub mod toast;

@@ -2,12 +2,12 @@
 
 use crate::api::board::load_board;
 use crate::api::session::session_info;
-use crate::components::card::LeadCard;
+use crate::components::board::BoardView;
 use crate::components::errors::ErrorMessage;
 use crate::components::header::AppHeader;
 use crate::components::hydration::HydrationMark;
+use crate::components::toast::{ToastHost, Toasts};
 use crate::i18n::*;
-use domain::board::BoardColumn;
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -43,15 +43,19 @@ pub fn BoardPage() -> impl IntoView {
 fn Board() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let board = Resource::new(move || location.search.get(), load_board);
+    let query = Memo::new(move |_| location.search.get());
+    let board = Resource::new(move || query.get(), load_board);
+    let reload = Callback::new(move |_| board.refetch());
+    // Above the board, so a message outlives the board's reload (after a conflict, say).
+    Toasts::provide();
     view! {
+        <ToastHost />
         <main class="board-page">
             <h1 class="visually-hidden">{t!(i18n, board.title)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(page) => {
-                            let now = page.board.now;
                             let ignored = (!page.ignored.is_empty()).then(|| {
                                 let params = page.ignored.iter().map(|p| format!("{}={}", p.key, p.value)).collect::<Vec<_>>().join(", ");
                                 view! { <p class="notice" role="status">{t!(i18n, board.ignored_params, params = move || params.clone())}</p> }
@@ -59,9 +63,7 @@ fn Board() -> impl IntoView {
                             view! {
                                 {ignored}
                                 <HydrationMark />
-                                <div class="board" data-testid="board">
-                                    {page.board.columns.into_iter().map(|column| view! { <Column column now /> }).collect_view()}
-                                </div>
+                                <BoardView page query reload />
                             }
                                 .into_any()
                         }
@@ -69,31 +71,7 @@ fn Board() -> impl IntoView {
                         Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </main>
-    }
-}
-
-#[component]
-fn Column(column: BoardColumn, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let i18n = use_i18n();
-    let count = column.count;
-    let shown = column.cards.len();
-    let style = format!("--stage-color: {}", column.stage.color);
-    view! {
-        <section class="column" style=style data-stage-id=column.stage.id aria-label=column.stage.name.clone()>
-            <header class="column-head">
-                <h2 class="column-name">{column.stage.name.clone()}</h2>
-                <span class="count">{count}</span>
-            </header>
-            <div class="column-body">
-                {if column.cards.is_empty() {
-                    view! { <p class="empty">{t!(i18n, board.empty_column)}</p> }.into_any()
-                } else {
-                    column.cards.into_iter().map(|card| view! { <LeadCard card now /> }).collect_view().into_any()
-                }}
-                {((shown as i64) < count).then(|| view! { <p class="more muted">{t!(i18n, board.shown_of, shown, count)}</p> })}
-            </div>
-        </section>
     }
 }

@@ -1,0 +1,159 @@
+//! The funnel board: columns of cards with drag and drop, keyboard moves, "Move to…", reasons,
+//! quick add, "show more" and live updates from other people.
+
+mod card;
+mod dnd;
+mod live;
+mod quick_add;
+mod reason_picker;
+pub mod state;
+
+use crate::api::board::{load_column, BoardPage};
+use crate::components::toast::Toasts;
+use crate::i18n::*;
+use card::LeadCard;
+use domain::Id;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use quick_add::QuickAdd;
+use reason_picker::ReasonPicker;
+use state::{Announcement, BoardCtx, ColumnState};
+
+#[component]
+pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> AnyView {
+    let i18n = use_i18n();
+    let toasts = expect_context::<Toasts>();
+    let columns = page.board.columns.into_iter().map(|c| ColumnState { stage: c.stage, count: c.count, cards: c.cards }).collect();
+    let ctx = BoardCtx {
+        columns: RwSignal::new(columns),
+        stages: StoredValue::new(page.stages),
+        categories: StoredValue::new(page.categories),
+        now: page.board.now,
+        query,
+        picker: RwSignal::new(None),
+        announce: RwSignal::new(None),
+        keyboard: RwSignal::new(None),
+        drag: RwSignal::new(None),
+        toasts,
+        reload,
+    };
+    provide_context(ctx);
+    Effect::new(move |_| dnd::install());
+    live::listen(page.me, reload);
+
+    let stage_ids = move || ctx.columns.with(|c| c.iter().map(|c| c.stage.id).collect::<Vec<_>>());
+    view! {
+        <div class="board" class:dragging=move || ctx.drag.with(Option::is_some) data-testid="board">
+            <For each=stage_ids key=|id| *id let:stage_id>
+                <Column stage_id />
+            </For>
+        </div>
+        <ReasonPicker />
+        {move || {
+            ctx.drag
+                .get()
+                .map(|d| {
+                    view! {
+                        <div class="drag-ghost" aria-hidden="true" style=format!("left: {}px; top: {}px", d.x, d.y)>
+                            {d.name}
+                        </div>
+                    }
+                })
+        }}
+        <div class="visually-hidden" aria-live="assertive" data-testid="announcer">
+            {move || {
+                ctx.announce
+                    .get()
+                    .map(|a| match a {
+                        Announcement::Picked(name) => t!(i18n, board.picked, name = move || name.clone()).into_any(),
+                        Announcement::Target(stage) => t!(i18n, board.target, stage = move || stage.clone()).into_any(),
+                        Announcement::Dropped(name, stage) => {
+                            t!(i18n, board.dropped, name = move || name.clone(), stage = move || stage.clone()).into_any()
+                        }
+                        Announcement::Cancelled => t!(i18n, board.cancelled).into_any(),
+                    })
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Column(stage_id: Id) -> AnyView {
+    let i18n = use_i18n();
+    let ctx = expect_context::<BoardCtx>();
+    let column = Memo::new(move |_| ctx.columns.with(|cols| cols.iter().find(|c| c.stage.id == stage_id).cloned()));
+    let stage = ctx.stage(stage_id).expect("a column's stage exists");
+    let stage_name = stage.name.clone();
+    let adding = RwSignal::new(false);
+    let loading = RwSignal::new(false);
+    let count = move || column.with(|c| c.as_ref().map(|c| c.count).unwrap_or(0));
+    let shown = move || column.with(|c| c.as_ref().map(|c| c.cards.len()).unwrap_or(0));
+    let cards = move || column.with(|c| c.as_ref().map(|c| c.cards.clone()).unwrap_or_default());
+    let drop_target = move || {
+        ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.over == Some(stage_id) && d.from != stage_id))
+            || ctx.keyboard.with(|k| k.as_ref().is_some_and(|k| k.target == stage_id && k.from != stage_id))
+    };
+    let show_more = move |_| {
+        let Some(after) = column.with_untracked(|c| c.as_ref().and_then(|c| c.cards.last().map(|card| card.cursor()))) else { return };
+        loading.set(true);
+        spawn_local(async move {
+            match load_column(ctx.query.get_untracked(), stage_id, after).await {
+                Ok(more) => ctx.columns.update(|cols| {
+                    if let Some(col) = cols.iter_mut().find(|c| c.stage.id == stage_id) {
+                        let known: Vec<Id> = col.cards.iter().map(|c| c.id).collect();
+                        col.cards.extend(more.into_iter().filter(|c| !known.contains(&c.id)));
+                    }
+                }),
+                Err(e) => ctx.toasts.push(e),
+            }
+            loading.set(false);
+        });
+    };
+    let add_label = {
+        let name = stage_name.clone();
+        t!(i18n, board.add_lead, stage = move || name.clone())
+    };
+    view! {
+        <section
+            class="column"
+            class:drop-target=drop_target
+            style=format!("--stage-color: {}", stage.color)
+            data-stage-id=stage_id
+            aria-label=stage_name.clone()
+        >
+            <header class="column-head">
+                <h2 class="column-name">{stage_name.clone()}</h2>
+                <span class="count" data-testid="count">{count}</span>
+                <button
+                    type="button"
+                    class="add-button"
+                    aria-expanded=move || adding.get().to_string()
+                    title=move || t_string!(i18n, board.add)
+                    on:click=move |_| adding.update(|a| *a = !*a)
+                >
+                    <span aria-hidden="true">"+"</span>
+                    <span class="visually-hidden">{add_label}</span>
+                </button>
+            </header>
+            <Show when=move || adding.get()>
+                <QuickAdd stage_id on_done=Callback::new(move |_| adding.set(false)) />
+            </Show>
+            <div class="column-body">
+                <Show when=move || { count() == 0 && shown() == 0 }>
+                    <p class="empty">{t!(i18n, board.empty_column)}</p>
+                </Show>
+                <For each=cards key=|card| (card.id, card.version) let:card>
+                    <LeadCard card stage_id />
+                </For>
+                <Show when=move || { (shown() as i64) < count() }>
+                    <p class="more muted">{move || t!(i18n, board.shown_of, shown = shown(), count = count())}</p>
+                    <button type="button" class="secondary show-more" disabled=loading on:click=show_more>
+                        {t!(i18n, board.show_more)}
+                    </button>
+                </Show>
+            </div>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,143 @@
+//! The board's state in the browser and the one move path that drag and drop, the keyboard and
+//! the "Move to…" menu share: optimistic, rolled back with a toast when the server refuses.
+
+use crate::api::board::move_lead;
+use crate::components::toast::Toasts;
+use chrono::{DateTime, Utc};
+use domain::board::BoardCard;
+use domain::dictionary::DictionaryEntry;
+use domain::stage::Stage;
+use domain::{AppError, Id};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnState {
+    pub stage: Stage,
+    pub count: i64,
+    pub cards: Vec<BoardCard>,
+}
+
+/// A move waiting for its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingMove {
+    pub card_id: Id,
+    pub to_stage: Id,
+}
+
+/// What the screen reader hears.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Announcement {
+    Picked(String),
+    Target(String),
+    Dropped(String, String),
+    Cancelled,
+}
+
+/// A card picked up with the keyboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyboardPick {
+    pub card_id: Id,
+    pub name: String,
+    pub from: Id,
+    pub target: Id,
+}
+
+/// A card being dragged with a pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drag {
+    pub card_id: Id,
+    pub name: String,
+    pub from: Id,
+    pub x: f64,
+    pub y: f64,
+    pub over: Option<Id>,
+}
+
+#[derive(Clone, Copy)]
+pub struct BoardCtx {
+    pub columns: RwSignal<Vec<ColumnState>>,
+    /// Every stage, in order, for "Move to…" and the reason picker.
+    pub stages: StoredValue<Vec<Stage>>,
+    pub categories: StoredValue<Vec<DictionaryEntry>>,
+    pub now: DateTime<Utc>,
+    pub query: Memo<String>,
+    pub picker: RwSignal<Option<PendingMove>>,
+    pub announce: RwSignal<Option<Announcement>>,
+    pub keyboard: RwSignal<Option<KeyboardPick>>,
+    pub drag: RwSignal<Option<Drag>>,
+    pub toasts: Toasts,
+    /// Reloads the whole board (after a conflict, or when someone else changed it).
+    pub reload: Callback<()>,
+}
+
+impl BoardCtx {
+    pub fn stage(&self, id: Id) -> Option<Stage> {
+        self.stages.with_value(|s| s.iter().find(|s| s.id == id).cloned())
+    }
+
+    pub fn stage_name(&self, id: Id) -> String {
+        self.stage(id).map(|s| s.name).unwrap_or_default()
+    }
+
+    /// The card and the stage of the column it is in.
+    pub fn find(&self, card_id: Id) -> Option<(Id, BoardCard)> {
+        self.columns.with_untracked(|cols| {
+            cols.iter().find_map(|c| c.cards.iter().find(|card| card.id == card_id).map(|card| (c.stage.id, card.clone())))
+        })
+    }
+
+    /// Starts a move; stages with reasons ask for one first.
+    pub fn request_move(&self, card_id: Id, to_stage: Id) {
+        let Some((from, _)) = self.find(card_id) else { return };
+        if from == to_stage {
+            return;
+        }
+        match self.stage(to_stage) {
+            Some(stage) if stage.requires_reason() => self.picker.set(Some(PendingMove { card_id, to_stage })),
+            Some(_) => self.move_card(card_id, to_stage, None),
+            None => {}
+        }
+    }
+
+    /// Moves the card at once, then asks the server; a refusal puts it back and says why.
+    pub fn move_card(&self, card_id: Id, to_stage: Id, reason: Option<Id>) {
+        let Some((from, card)) = self.find(card_id) else { return };
+        let before = self.columns.get_untracked();
+        self.columns.update(|cols| {
+            for col in cols.iter_mut() {
+                if col.stage.id == from {
+                    col.cards.retain(|c| c.id != card_id);
+                    col.count -= 1;
+                }
+            }
+            if let Some(col) = cols.iter_mut().find(|c| c.stage.id == to_stage) {
+                col.cards.insert(0, BoardCard { stage_changed_at: Utc::now(), ..card.clone() });
+                col.count += 1;
+            }
+        });
+        let name = card.name.clone();
+        self.announce.set(Some(Announcement::Dropped(name, self.stage_name(to_stage))));
+        let ctx = *self;
+        spawn_local(async move {
+            match move_lead(card_id, to_stage, reason, card.version).await {
+                Ok(fresh) => ctx.columns.update(|cols| {
+                    for col in cols.iter_mut() {
+                        if let Some(slot) = col.cards.iter_mut().find(|c| c.id == card_id) {
+                            *slot = fresh.clone();
+                        }
+                    }
+                }),
+                Err(error) => {
+                    ctx.columns.set(before);
+                    let conflict = matches!(error, AppError::Conflict { .. });
+                    ctx.toasts.push(error);
+                    if conflict {
+                        // Show the lead as it is now.
+                        ctx.reload.run(());
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,199 @@
+import { Browser, expect, Page, test } from '@playwright/test';
+import { column, demoURL, hydrated, signIn, stageIds, stageOf } from './helpers';
+
+// Cards move on this project's own demo school; tests in this file run one after another.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeEach(async ({ page }) => {
+  // A failed hydration shows up here, not as a missing element later.
+  page.on('pageerror', e => console.log(`page error: ${e.message}`));
+  page.on('console', m => m.type() === 'error' && !m.text().includes('status of 4') && console.log(`console: ${m.text().slice(0, 400)}`));
+});
+
+async function firstCard(page: Page, n: number) {
+  const card = column(page, n).locator('article.card').first();
+  return { card, id: (await card.getAttribute('data-lead-id'))! };
+}
+
+test('mouse: drag a card to the next column', async ({ page }, info) => {
+  test.skip(info.project.name === 'phone', 'a mouse drag is a desktop gesture');
+  await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
+  const { card, id } = await firstCard(page, 0);
+  const version = Number(await card.getAttribute('data-version'));
+  const from = (await card.boundingBox())!;
+  const to = (await column(page, 1).boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 20, from.y + 30, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + 120, { steps: 10 });
+  await expect(column(page, 1)).toHaveClass(/drop-target/);
+  await page.mouse.up();
+  const moved = page.locator(`article.card[data-lead-id="${id}"]`);
+  await expect(moved).toHaveAttribute('data-version', String(version + 1));
+  expect(await stageOf(page, id)).toBe(stages[1]);
+  // The move stays after a reload: it was written, not just drawn.
+  await page.reload();
+  await hydrated(page);
+  expect(await stageOf(page, id)).toBe(stages[1]);
+});
+
+test('keyboard: Space picks a card up, arrows choose the column, Enter drops, Escape cancels', async ({ page }, info) => {
+  await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
+  const { card, id } = await firstCard(page, 0);
+  await card.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('announcer')).toContainText(/Выбран лид|Picked up/);
+  await page.keyboard.press('ArrowRight');
+  await expect(column(page, 1)).toHaveClass(/drop-target/);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('announcer')).toContainText(/отменено|cancelled/);
+  expect(await stageOf(page, id)).toBe(stages[0]);
+
+  await card.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('announcer')).toContainText(/перемещён|moved/);
+  await expect.poll(() => stageOf(page, id)).toBe(stages[2]);
+});
+
+test('"Move to…" into a stage with reasons asks for one; Cancel keeps the card, a reason moves it', async ({ page }, info) => {
+  await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
+  const { card, id } = await firstCard(page, 0);
+  const lost = column(page, 0).page().locator('section.column[aria-label="Ушёл из офиса"]');
+  const lostStage = (await lost.getAttribute('data-stage-id'))!;
+  await card.locator('select.move-to').selectOption(lostStage);
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Переместить' })).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Отмена' }).click();
+  await expect(dialog).toBeHidden();
+  expect(await stageOf(page, id)).toBe(stages[0]);
+
+  const version = Number(await card.getAttribute('data-version'));
+  await page.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(lostStage);
+  await dialog.getByLabel('Дорого').check();
+  await dialog.getByRole('button', { name: 'Переместить' }).click();
+  await expect(dialog).toBeHidden();
+  await expect.poll(() => stageOf(page, id)).toBe(lostStage);
+  // The server confirmed: the card carries the lead's new version.
+  await expect(page.locator(`article.card[data-lead-id="${id}"]`)).toHaveAttribute('data-version', String(version + 1));
+  await page.reload();
+  await hydrated(page);
+  expect(await stageOf(page, id)).toBe(lostStage);
+});
+
+async function secondUser(browser: Browser, info: any): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, info, 'director');
+  return page;
+}
+
+test('a stale card is put back with a message when someone else moved it first', async ({ page, browser }, info) => {
+  // This page does not hear live updates, so its copy of the card goes stale.
+  await page.route('**/events', route => route.abort());
+  await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
+  const { card, id } = await firstCard(page, 0);
+
+  const other = await secondUser(browser, info);
+  await other.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(stages[1]);
+  await expect.poll(() => stageOf(other, id)).toBe(stages[1]);
+
+  await card.locator('select.move-to').selectOption(stages[2]);
+  await expect(page.getByTestId('toast')).toContainText(/изменил кто-то другой|Someone else changed/);
+  // The board reloads and shows the lead where the other person put it.
+  await expect.poll(() => stageOf(page, id)).toBe(stages[1]);
+  await other.context().close();
+});
+
+test("another person's move appears live, without a reload", async ({ page, browser }, info) => {
+  await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
+  const { id } = await firstCard(page, 0);
+  const other = await secondUser(browser, info);
+  await other.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(stages[3]);
+  await expect.poll(() => stageOf(page, id), { timeout: 5000 }).toBe(stages[3]);
+  await other.context().close();
+});
+
+test('"show more" loads the next cards of a column', async ({ page }, info) => {
+  await signIn(page, info, 'admin');
+  const col = column(page, 0);
+  const count = Number(await col.getByTestId('count').textContent());
+  expect(count).toBeGreaterThan(50);
+  await expect(col.locator('article.card')).toHaveCount(50);
+  await col.getByRole('button', { name: 'Показать ещё' }).click();
+  await expect(col.locator('article.card')).toHaveCount(Math.min(100, count));
+  const ids = await col.locator('article.card').evaluateAll(cards => cards.map(c => c.getAttribute('data-lead-id')));
+  expect(new Set(ids).size).toBe(ids.length);
+});
+
+test('quick add: "+" creates a lead on top of the column, bad phones are refused', async ({ page }, info) => {
+  await signIn(page, info, 'admin');
+  const col = column(page, 1);
+  const before = Number(await col.getByTestId('count').textContent());
+  await col.locator('button.add-button').click();
+  const form = col.getByTestId('quick-add');
+  await form.locator('input[name="first_name"]').fill('Быстрый Тест');
+  await form.locator('input[name="phone"]').fill('12-34');
+  await form.getByRole('button', { name: 'Добавить' }).click();
+  await expect(form.getByRole('alert')).toContainText('Телефон');
+  await form.locator('input[name="phone"]').fill('8 (917) 000-11-22');
+  await form.locator('select[name="category_id"]').selectOption({ label: 'B' });
+  await form.getByRole('button', { name: 'Добавить' }).click();
+  await expect(form).toBeHidden();
+  const top = col.locator('article.card').first();
+  await expect(top.locator('.card-name')).toHaveText('Быстрый Тест');
+  await expect(top.locator('.card-phone')).toHaveText('+7 (917) 000-11-22');
+  await expect(col.getByTestId('count')).toHaveText(String(before + 1));
+});
+
+test('touch: a long press picks a card up and drops it in another column; a swipe still scrolls', async ({ page }, info) => {
+  test.skip(info.project.name !== 'phone', 'touch emulation runs at 360 x 740');
+  await signIn(page, info, 'admin');
+  const board = page.getByTestId('board');
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: string, x: number, y: number) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+
+  // A quick horizontal swipe scrolls the board and moves nothing.
+  const { id: untouched } = await firstCard(page, 0);
+  const stages = await stageIds(page);
+  await touch('touchStart', 300, 400);
+  for (let i = 1; i <= 8; i++) await touch('touchMove', 300 - i * 25, 400);
+  await touch('touchEnd', 100, 400);
+  await expect.poll(() => board.evaluate(b => b.scrollLeft)).toBeGreaterThan(50);
+  expect(await stageOf(page, untouched)).toBe(stages[0]);
+  // Let the fling settle, then take the card under the finger's rest position.
+  let last = -1;
+  await expect.poll(async () => {
+    const now = await board.evaluate(b => b.scrollLeft);
+    const settled = now === last;
+    last = now;
+    return settled;
+  }, { intervals: [300] }).toBe(true);
+  const picked = await page.evaluate(() => {
+    const card = document.elementFromPoint(180, 330)?.closest('article.card');
+    return card ? [card.getAttribute('data-lead-id'), card.closest('section.column')!.getAttribute('data-stage-id')] : null;
+  });
+  expect(picked).not.toBeNull();
+  const [id, from] = picked as [string, string];
+  const card = page.locator(`article.card[data-lead-id="${id}"]`);
+
+  // A long press lifts the card; dragging it to the right edge drops it in a later column.
+  const [x, y] = [180, 330];
+  await touch('touchStart', x, y);
+  await page.waitForTimeout(500);
+  await expect(card).toHaveClass(/dragging/);
+  for (let i = 1; i <= 10; i++) await touch('touchMove', x + ((350 - x) * i) / 10, y + 10);
+  await touch('touchEnd', 350, y + 10);
+  await expect.poll(() => stageOf(page, id)).not.toBe(from);
+  expect(await stageOf(page, id)).not.toBeNull();
+  await page.screenshot({ path: info.outputPath('after-touch-drag.png') });
+});
