@@ -7,7 +7,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeEach(async ({ page }) => {
   // A failed hydration shows up here, not as a missing element later.
   page.on('pageerror', e => console.log(`page error: ${e.message}`));
-  page.on('console', m => m.type() === 'error' && !m.text().includes('status of 4') && console.log(`console: ${m.text().slice(0, 400)}`));
+  page.on('console', m => m.type() === 'error' && !m.text().includes('status of 4') && !m.text().includes('ERR_FAILED') && console.log(`console: ${m.text().slice(0, 400)}`));
 });
 
 async function firstCard(page: Page, n: number) {
