@@ -6,6 +6,7 @@ use crate::filter::{Bind, Where};
 use crate::rows::now;
 use crate::{bind_all, settings, stages, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use domain::access::{can, lead_scope, Action};
 use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
 use domain::filter::LeadFilter;
@@ -13,6 +14,11 @@ use domain::lead::full_name;
 use domain::user::{initials, User};
 use domain::{AppError, Id};
 use std::collections::HashMap;
+
+/// The school's time zone; an unknown name (the settings form validates it) falls back to Moscow.
+fn school_tz(name: &str) -> Tz {
+    name.parse().unwrap_or(chrono_tz::Europe::Moscow)
+}
 
 /// Cards per column on first load.
 pub const PAGE: i64 = 50;
@@ -50,6 +56,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let at = now();
     let shown: Vec<_> = stages::list_stages(db).await?.into_iter().filter(|s| s.shown_on_board).collect();
     let base = Where::build(filter, scope, at);
+    let tz = school_tz(&settings.timezone);
 
     let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", base.sql());
     let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &base.binds).fetch_all(pool).await)?;
@@ -58,7 +65,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let mut columns = Vec::with_capacity(shown.len());
     for stage in shown {
         let count = counts.get(&stage.id).copied().unwrap_or(0);
-        let cards = if count == 0 { Vec::new() } else { page(db, &base, stage.id, None).await? };
+        let cards = if count == 0 { Vec::new() } else { page(db, &base, stage.id, None, tz).await? };
         columns.push(BoardColumn { stage, count, cards });
     }
     let mut cards: Vec<&mut BoardCard> = columns.iter_mut().flat_map(|c| c.cards.iter_mut()).collect();
@@ -71,14 +78,15 @@ pub async fn load_column(db: &Db, user: &User, filter: &LeadFilter, stage_id: Id
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
     let base = Where::build(filter, lead_scope(user, settings.lead_visibility), now());
-    let mut cards = page(db, &base, stage_id, after).await?;
+    let mut cards = page(db, &base, stage_id, after, school_tz(&settings.timezone)).await?;
     attach_tags(db, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
     Ok(cards)
 }
 
 /// One lead as a card, when `user` may see it.
 pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let settings = settings::settings_or_default(db).await?;
+    let visibility = settings.lead_visibility;
     let sql = format!("{CARD_SELECT} WHERE l.id = $1");
     let row: Option<(CardRow, Option<Id>)> = with_pool!(db, pool => {
         match sqlx::query_as::<_, CardRow>(&sql).bind(lead_id).fetch_optional(pool).await? {
@@ -91,14 +99,14 @@ pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
     });
     let (row, responsible) = row.ok_or(AppError::NotFound)?;
     can(user, Action::ViewLead { responsible }, visibility).map_err(|_| AppError::NotFound)?;
-    let mut one = card_from(row);
+    let mut one = card_from(row, school_tz(&settings.timezone));
     attach_tags(db, &mut [&mut one]).await?;
     Ok(one)
 }
 
 /// Keyset pagination over the `leads_board` index: never OFFSET, so page 1,000 costs what page 1
 /// does.
-async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>) -> Result<Vec<BoardCard>> {
+async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>, tz: Tz) -> Result<Vec<BoardCard>> {
     let mut w = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
     w.with("l.stage_id = {}", Bind::Int(stage_id));
     if let Some(c) = after {
@@ -108,10 +116,10 @@ async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>) ->
     }
     let sql = format!("{CARD_SELECT} WHERE {} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}", w.sql());
     let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &w.binds).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(card_from).collect())
+    Ok(rows.into_iter().map(|r| card_from(r, tz)).collect())
 }
 
-fn card_from(r: CardRow) -> BoardCard {
+fn card_from(r: CardRow, tz: Tz) -> BoardCard {
     BoardCard {
         id: r.id,
         name: full_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()),
@@ -124,6 +132,7 @@ fn card_from(r: CardRow) -> BoardCard {
         stage_changed_at: r.stage_changed_at,
         postponed_until: r.postponed_until,
         next_task_due: r.next_task_due,
+        next_task_due_local: r.next_task_due.map(|d| d.with_timezone(&tz).naive_local()),
         version: r.version,
     }
 }
@@ -147,4 +156,18 @@ async fn attach_tags(db: &Db, cards: &mut [&mut BoardCard]) -> Result<()> {
         card.tags = by_lead.remove(&card.id).unwrap_or_default();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn due_times_read_on_the_school_clock() {
+        let due = Utc.with_ymd_and_hms(2026, 11, 29, 11, 30, 0).unwrap();
+        assert_eq!(due.with_timezone(&school_tz("Europe/Moscow")).naive_local().to_string(), "2026-11-29 14:30:00");
+        assert_eq!(due.with_timezone(&school_tz("Asia/Yekaterinburg")).naive_local().to_string(), "2026-11-29 16:30:00");
+        assert_eq!(school_tz("Not/AZone"), chrono_tz::Europe::Moscow);
+    }
 }

@@ -130,9 +130,10 @@ pub async fn generate(db: &Db, leads: usize, seed: u64, password: Option<String>
         ));
     }
     let mut rng = StdRng::seed_from_u64(seed);
+    // The data follow the seed; the password never does, so two demo schools never share one.
     let pass = match password {
         Some(p) => p,
-        None => random_password(&mut rng),
+        None => random_password(&mut StdRng::from_entropy()),
     };
     let form = SetupForm {
         school_name: "Автошкола «Вектор»".into(),

@@ -2,7 +2,7 @@
 
 use crate::stage::Stage;
 use crate::Id;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A lead as a board card shows it, with names already resolved.
@@ -19,6 +19,8 @@ pub struct BoardCard {
     pub stage_changed_at: DateTime<Utc>,
     pub postponed_until: Option<DateTime<Utc>>,
     pub next_task_due: Option<DateTime<Utc>>,
+    /// The same moment on the school's clock, as staff read it.
+    pub next_task_due_local: Option<NaiveDateTime>,
     pub version: i64,
 }
 

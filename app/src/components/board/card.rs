@@ -23,7 +23,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
     let phone = card.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.display()).unwrap_or_else(|_| p.to_string()));
     let meta: Vec<String> = [card.category.clone(), card.branch.clone()].into_iter().flatten().collect();
     let desired = card.desired_start;
-    let due = card.next_task_due.map(|d| d.date_naive());
+    let due = card.next_task_due_local;
     let name = card.name.clone();
 
     let on_pointerdown = {
@@ -158,7 +158,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                 })}
             <footer class="card-foot">
                 <span class="days">{t!(i18n, board.days_in_stage, days)}</span>
-                {due.map(|d| view! { <span class="due">{t!(i18n, board.next_task, due = move || format::date(d, i18n.get_locale()))}</span> })}
+                {due.map(|d| view! { <span class="due">{t!(i18n, board.next_task, due = move || format::date_time(d, i18n.get_locale()))}</span> })}
                 {overdue.then(|| view! { <span class="badge danger">{t!(i18n, board.overdue)}</span> })}
                 {postponed.map(|d| view! { <span class="badge">{t!(i18n, board.postponed, date = move || format::date(d, i18n.get_locale()))}</span> })}
                 <select class="move-to" aria-label=move || t_string!(i18n, board.move_to) on:change=on_move_to>
