@@ -58,6 +58,9 @@ test('keyboard: Space picks a card up, arrows choose the column, Enter drops, Es
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('announcer')).toContainText(/перемещён|moved/);
   await expect.poll(() => stageOf(page, id)).toBe(stages[2]);
+  // The moved card keeps the focus, so the next key press goes on from there.
+  await expect(page.locator(`article.card[data-lead-id="${id}"]`)).toHaveAttribute('data-version', /[2-9]|\d\d/);
+  await expect(page.locator(`article.card[data-lead-id="${id}"]`)).toBeFocused();
 });
 
 test('"Move to…" into a stage with reasons asks for one; Cancel keeps the card, a reason moves it', async ({ page }, info) => {

@@ -36,6 +36,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                 .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
                 .and_then(|el| el.closest("button, select, input, textarea").ok().flatten())
                 .is_some();
+            ctx.focus.set(None);
             if !inside_control {
                 dnd::press(ctx, &ev, id, stage_id, name.clone());
             }
@@ -67,6 +68,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                 ("Enter" | " ", Some(pick)) => {
                     ev.prevent_default();
                     ctx.keyboard.set(None);
+                    ctx.focus.set(Some(id));
                     if pick.target == pick.from {
                         ctx.announce.set(Some(Announcement::Cancelled));
                     } else {
@@ -91,6 +93,15 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
             select.set_value("");
         }
     };
+    // Redrawn in its new column after a keyboard move, the card keeps the keyboard's focus.
+    let node = NodeRef::<leptos::html::Article>::new();
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            if ctx.focus.get_untracked() == Some(id) {
+                let _ = el.focus();
+            }
+        }
+    });
     let dragging = move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.card_id == id));
     let picked = move || ctx.keyboard.with(|k| k.as_ref().is_some_and(|k| k.card_id == id));
     let others: Vec<(Id, String)> =
@@ -98,6 +109,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
 
     view! {
         <article
+            node_ref=node
             class="card"
             class:overdue=overdue
             class:dragging=dragging

@@ -34,6 +34,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
         announce: RwSignal::new(None),
         keyboard: RwSignal::new(None),
         drag: RwSignal::new(None),
+        focus: RwSignal::new(None),
         toasts,
         reload,
     };

@@ -66,6 +66,8 @@ pub struct BoardCtx {
     pub announce: RwSignal<Option<Announcement>>,
     pub keyboard: RwSignal<Option<KeyboardPick>>,
     pub drag: RwSignal<Option<Drag>>,
+    /// The card a keyboard move was made with: it takes the focus wherever it is drawn next.
+    pub focus: RwSignal<Option<Id>>,
     pub toasts: Toasts,
     /// Reloads the whole board (after a conflict, or when someone else changed it).
     pub reload: Callback<()>,
