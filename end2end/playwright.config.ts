@@ -32,6 +32,9 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
+  // One retry, reported as "flaky" in the summary: an intermittent hydration panic after a reload
+  // on the phone project is under investigation (see the session note).
+  retries: 1,
   workers: 2,
   reporter: [['list']],
   outputDir: 'test-results',
