@@ -33,6 +33,7 @@ struct CardRow {
     category: Option<String>,
     branch: Option<String>,
     desired_start: Option<NaiveDate>,
+    responsible_id: Option<Id>,
     responsible: Option<String>,
     stage_changed_at: DateTime<Utc>,
     postponed_until: Option<DateTime<Utc>>,
@@ -41,7 +42,7 @@ struct CardRow {
 }
 
 const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
-     l.desired_start, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
+     l.desired_start, l.responsible_id, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
      (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
      FROM leads l \
      LEFT JOIN categories c ON c.id = l.category_id \
@@ -88,17 +89,9 @@ pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
     let settings = settings::settings_or_default(db).await?;
     let visibility = settings.lead_visibility;
     let sql = format!("{CARD_SELECT} WHERE l.id = $1");
-    let row: Option<(CardRow, Option<Id>)> = with_pool!(db, pool => {
-        match sqlx::query_as::<_, CardRow>(&sql).bind(lead_id).fetch_optional(pool).await? {
-            Some(row) => {
-                let responsible: Option<Id> = sqlx::query_scalar("SELECT responsible_id FROM leads WHERE id = $1").bind(lead_id).fetch_one(pool).await?;
-                Some((row, responsible))
-            }
-            None => None,
-        }
-    });
-    let (row, responsible) = row.ok_or(AppError::NotFound)?;
-    can(user, Action::ViewLead { responsible }, visibility).map_err(|_| AppError::NotFound)?;
+    let row = with_pool!(db, pool => sqlx::query_as::<_, CardRow>(&sql).bind(lead_id).fetch_optional(pool).await)?;
+    let row = row.ok_or(AppError::NotFound)?;
+    can(user, Action::ViewLead { responsible: row.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
     let mut one = card_from(row, school_tz(&settings.timezone));
     attach_tags(db, &mut [&mut one]).await?;
     Ok(one)

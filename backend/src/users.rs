@@ -49,11 +49,6 @@ pub async fn list_users(db: &Db) -> Result<Vec<User>> {
     Ok(rows.into_iter().map(User::from).collect())
 }
 
-pub async fn count_users(db: &Db) -> Result<i64> {
-    let n: i64 = with_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?;
-    Ok(n)
-}
-
 pub async fn set_language(db: &Db, user_id: Id, lang: domain::user::Lang) -> Result<()> {
     with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
