@@ -56,7 +56,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let scope = lead_scope(user, settings.lead_visibility);
     let at = now();
     let shown: Vec<_> = stages::list_stages(db).await?.into_iter().filter(|s| s.shown_on_board).collect();
-    let base = Where::build(filter, scope, at);
+    let base = Where::build(filter, scope, at, db.dialect());
     let tz = school_tz(&settings.timezone);
 
     let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", base.sql());
@@ -78,7 +78,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
 pub async fn load_column(db: &Db, user: &User, filter: &LeadFilter, stage_id: Id, after: Option<CardCursor>) -> Result<Vec<BoardCard>> {
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
-    let base = Where::build(filter, lead_scope(user, settings.lead_visibility), now());
+    let base = Where::build(filter, lead_scope(user, settings.lead_visibility), now(), db.dialect());
     let mut cards = page(db, &base, stage_id, after, school_tz(&settings.timezone)).await?;
     attach_tags(db, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
     Ok(cards)

@@ -143,7 +143,14 @@ impl Db {
             Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        crate::search::backfill(self).await
+    }
+
+    pub fn dialect(&self) -> crate::filter::Dialect {
+        match self.pool {
+            Pool::Sqlite(_) => crate::filter::Dialect::Sqlite,
+            Pool::Postgres(_) => crate::filter::Dialect::Postgres,
+        }
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -7,6 +7,7 @@ use crate::rows::now;
 use crate::{dictionaries, settings, stages, users, with_pool};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::preset::StagePreset;
+use domain::search::{search_text, sort_name};
 use domain::settings::SetupForm;
 use domain::stage::StageKind;
 use domain::timeline::TimelineEvent;
@@ -271,7 +272,7 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO leads (id, person_id, first_name, patronymic, surname, phone, email, gender, desired_start, stage_id, stage_reason_id, \
                  stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, responsible_id, registrar_id, \
-                 archived, created_at, updated_at, version) ",
+                 archived, created_at, updated_at, version, search_text, sort_name) ",
             );
             q.push_values(chunk, |mut b, l| {
                 b.push_bind(l.id).push_bind(l.person_id).push_bind(l.first_name).push_bind(&l.patronymic).push_bind(&l.surname)
@@ -279,7 +280,9 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
                     .push_bind(l.stage_reason_id).push_bind(l.stage_changed_at).push_bind(l.branch_id).push_bind(l.category_id)
                     .push_bind(l.gearbox).push_bind(l.channel_id).push_bind(l.contact_source_id).push_bind("person")
                     .push_bind(l.responsible_id).push_bind(l.registrar_id).push_bind(false).push_bind(l.created_at)
-                    .push_bind(l.stage_changed_at).push_bind(1_i64);
+                    .push_bind(l.stage_changed_at).push_bind(1_i64)
+                    .push_bind(search_text(&[Some(l.first_name), Some(&l.patronymic), Some(&l.surname)], l.email.as_deref(), &[Some(&l.phone)]))
+                    .push_bind(sort_name(l.first_name, Some(&l.patronymic), Some(&l.surname)));
             });
             q.build().execute(&mut *tx).await?;
             let mut q = sqlx::QueryBuilder::new("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) ");

@@ -4,6 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::LeadScope;
 use domain::filter::LeadFilter;
+use domain::search::SearchQuery;
+
+/// Where the two databases' SQL differs: only search, so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
 
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +79,20 @@ impl Where {
         format!("${}", self.binds.len() + 1)
     }
 
-    pub fn build(filter: &LeadFilter, scope: LeadScope, now: DateTime<Utc>) -> Where {
+    /// Leads whose search text holds every term: through the FTS5 trigram table on SQLite and the
+    /// pg_trgm index on PostgreSQL, never a scan.
+    pub fn search(&mut self, dialect: Dialect, query: &SearchQuery) {
+        match dialect {
+            Dialect::Sqlite => self.with("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {})", Bind::Text(query.fts5())),
+            Dialect::Postgres => {
+                for pattern in query.like_patterns() {
+                    self.with("l.search_text LIKE {} ESCAPE '\\'", Bind::Text(pattern));
+                }
+            }
+        }
+    }
+
+    pub fn build(filter: &LeadFilter, scope: LeadScope, now: DateTime<Utc>, dialect: Dialect) -> Where {
         let mut w = Where::default();
         if let LeadScope::ResponsibleIs(user) = scope {
             w.with("l.responsible_id = {}", Bind::Int(user));
@@ -107,6 +128,9 @@ impl Where {
         if filter.postponed {
             w.with("l.postponed_until > {}", Bind::Time(now));
         }
+        if let Some(query) = filter.q.as_deref().and_then(|q| SearchQuery::parse(q).ok()) {
+            w.search(dialect, &query);
+        }
         w
     }
 }
@@ -122,18 +146,23 @@ mod tests {
     #[test]
     fn placeholders_follow_binds() {
         let f = LeadFilter { stages: vec![1, 2], tags: vec!["vip".into()], overdue: true, ..LeadFilter::default() };
-        let w = Where::build(&f, LeadScope::ResponsibleIs(9), Utc::now());
+        let w = Where::build(&f, LeadScope::ResponsibleIs(9), Utc::now(), Dialect::Sqlite);
         let sql = w.sql();
         assert!(sql.starts_with("l.responsible_id = $1 AND l.archived = FALSE AND l.stage_id IN ($2, $3)"), "{sql}");
         assert!(sql.contains("t.name = $4"));
         assert!(sql.contains("t.due_at < $5"));
         assert_eq!(w.binds.len(), 5);
         assert_eq!(w.next_placeholder(), "$6");
+        let searched = LeadFilter { q: Some("Анна 2233".into()), ..LeadFilter::default() };
+        let pg = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Postgres);
+        assert_eq!(pg.sql(), "l.archived = FALSE AND l.search_text LIKE $1 ESCAPE '\\' AND l.search_text LIKE $2 ESCAPE '\\'");
+        let lite = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Sqlite);
+        assert_eq!(lite.binds, vec![Bind::Text("\"анна\" \"2233\"".into())]);
     }
 
     #[test]
     fn empty_filter_shows_live_leads_only() {
-        let w = Where::build(&LeadFilter::default(), LeadScope::All, Utc::now());
+        let w = Where::build(&LeadFilter::default(), LeadScope::All, Utc::now(), Dialect::Sqlite);
         assert_eq!(w.sql(), "l.archived = FALSE");
         assert!(w.binds.is_empty());
     }

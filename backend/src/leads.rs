@@ -69,8 +69,9 @@ pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead
         let id: Id = sqlx::query_scalar(
             "INSERT INTO leads (person_id, first_name, patronymic, surname, phone, extra_phone, email, gender, birth_date, desired_start, \
              stage_id, stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
-             company_name, responsible_id, registrar_id, archived, created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $13, 1) RETURNING id",
+             company_name, responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $13, 1, $23, $24) \
+             RETURNING id",
         )
         .bind(person_id)
         .bind(&lead.first_name)
@@ -94,6 +95,8 @@ pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead
         .bind(&lead.company_name)
         .bind(responsible)
         .bind(actor.id)
+        .bind(lead.search_text())
+        .bind(lead.sort_name())
         .fetch_one(&mut *tx)
         .await?;
         for tag in &lead.tags {

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod backup;
 pub mod board;
+pub mod calls;
 pub mod db;
 pub mod demo;
 pub mod dictionaries;
@@ -14,8 +15,10 @@ pub mod error;
 pub mod events;
 pub mod filter;
 pub mod leads;
+pub mod list;
 pub mod moves;
 mod rows;
+pub mod search;
 pub mod settings;
 pub mod stages;
 pub mod users;

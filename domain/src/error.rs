@@ -32,10 +32,11 @@ pub enum Invalid {
     ReasonRequired,
     ReasonNotOfStage,
     OutOfRange,
+    SearchTooShort,
 }
 
 impl Invalid {
-    pub const ALL: [Invalid; 18] = [
+    pub const ALL: [Invalid; 19] = [
         Invalid::Required,
         Invalid::TooLong,
         Invalid::Phone,
@@ -54,6 +55,7 @@ impl Invalid {
         Invalid::ReasonRequired,
         Invalid::ReasonNotOfStage,
         Invalid::OutOfRange,
+        Invalid::SearchTooShort,
     ];
 
     /// The key under `validation.` in the locale files.
@@ -77,6 +79,7 @@ impl Invalid {
             Invalid::ReasonRequired => "reason_required",
             Invalid::ReasonNotOfStage => "reason_not_of_stage",
             Invalid::OutOfRange => "out_of_range",
+            Invalid::SearchTooShort => "search_too_short",
         }
     }
 }

@@ -86,7 +86,13 @@ impl LeadFilter {
                 "overdue" => flag(&mut f.overdue, key, value, &mut ignored),
                 "postponed" => flag(&mut f.postponed, key, value, &mut ignored),
                 "archived" => flag(&mut f.archived, key, value, &mut ignored),
-                "q" => f.q = (!value.is_empty()).then(|| value.to_string()),
+                "q" if value.is_empty() => {}
+                "q" => match crate::search::SearchQuery::parse(value) {
+                    Ok(_) => f.q = Some(value.to_string()),
+                    Err(_) => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+                },
+                // How a list shows the leads, not which: read by `list::ListView`.
+                "sort" | "size" => {}
                 _ => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
             }
         }
@@ -166,5 +172,8 @@ mod tests {
         assert!(!f.overdue);
         let keys: Vec<_> = ignored.iter().map(|i| i.key.as_str()).collect();
         assert_eq!(keys, vec!["stage", "stage", "desired_from", "overdue", "colour"]);
+        let (f, ignored) = LeadFilter::from_query("q=ab&sort=name");
+        assert_eq!(f.q, None);
+        assert_eq!(ignored, vec![IgnoredParam { key: "q".into(), value: "ab".into() }]);
     }
 }

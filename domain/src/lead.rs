@@ -146,6 +146,19 @@ pub struct ValidLead {
     pub note: Option<String>,
 }
 
+impl ValidLead {
+    /// What search indexes for this lead (see [`crate::search`]).
+    pub fn search_text(&self) -> String {
+        let names = [Some(self.first_name.as_str()), self.patronymic.as_deref(), self.surname.as_deref(), self.company_name.as_deref()];
+        let phones = [self.phone.as_ref().map(Phone::as_str), self.extra_phone.as_ref().map(Phone::as_str)];
+        crate::search::search_text(&names, self.email.as_deref(), &phones)
+    }
+
+    pub fn sort_name(&self) -> String {
+        crate::search::sort_name(&self.first_name, self.patronymic.as_deref(), self.surname.as_deref())
+    }
+}
+
 pub const MAX_NAME_LEN: usize = 100;
 pub const MAX_NOTE_LEN: usize = 10_000;
 

@@ -1,0 +1,200 @@
+//! Search text: what is indexed for a lead, how a typed query becomes index terms, and which parts
+//! of a shown name or phone to highlight. One normalisation for all three, so they agree.
+
+use serde::{Deserialize, Serialize};
+
+/// The fewest letters a word must have to be searched (a trigram index needs three).
+pub const MIN_WORD: usize = 3;
+/// The fewest digits a phone query must have.
+pub const MIN_DIGITS: usize = 4;
+
+/// Lower case with ё read as е, as people type it.
+pub fn fold(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).map(|c| if c == 'ё' { 'е' } else { c }).collect()
+}
+
+/// A phone's digits as people dial them: `79876512233` and `89876512233`.
+fn phone_forms(phone: &str) -> Vec<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix('7') {
+        Some(rest) if digits.len() == 11 => vec![digits.clone(), format!("8{rest}")],
+        _ if digits.is_empty() => vec![],
+        _ => vec![digits],
+    }
+}
+
+/// The indexed text of a lead: folded names and e-mail, then every phone in both dialled forms.
+pub fn search_text(names: &[Option<&str>], email: Option<&str>, phones: &[Option<&str>]) -> String {
+    let mut parts: Vec<String> = names.iter().flatten().chain(email.iter()).map(|t| fold(t.trim())).filter(|t| !t.is_empty()).collect();
+    parts.extend(phones.iter().flatten().flat_map(|p| phone_forms(p)));
+    parts.join(" ")
+}
+
+/// The list's name order: surname, first name, patronymic, folded.
+pub fn sort_name(first_name: &str, patronymic: Option<&str>, surname: Option<&str>) -> String {
+    let parts = [surname, Some(first_name), patronymic];
+    fold(&parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "))
+}
+
+/// What a typed query asks for: every term must occur somewhere in the lead's search text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    pub terms: Vec<String>,
+}
+
+/// Why a query cannot be searched yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooShort {
+    Empty,
+    Short,
+}
+
+impl SearchQuery {
+    /// Reads what was typed. A query of only digits and phone punctuation (`+7 (987) 651`) is one
+    /// run of digits; otherwise each word is a term, and words too short for the index are left out.
+    pub fn parse(typed: &str) -> Result<SearchQuery, TooShort> {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return Err(TooShort::Empty);
+        }
+        let phone_like = typed.chars().all(|c| c.is_ascii_digit() || " +()-.".contains(c));
+        if phone_like {
+            let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+            return if digits.len() >= MIN_DIGITS { Ok(SearchQuery { terms: vec![digits] }) } else { Err(TooShort::Short) };
+        }
+        let mut terms: Vec<String> = Vec::new();
+        for word in fold(typed).split(|c: char| c.is_whitespace() || c == ',') {
+            let word = word.trim_matches(|c: char| "()\"'".contains(c));
+            let long_enough =
+                if word.chars().all(|c| c.is_ascii_digit()) { word.len() >= MIN_DIGITS } else { word.chars().count() >= MIN_WORD };
+            if long_enough && !terms.iter().any(|t| t == word) {
+                terms.push(word.to_string());
+            }
+        }
+        if terms.is_empty() {
+            Err(TooShort::Short)
+        } else {
+            Ok(SearchQuery { terms })
+        }
+    }
+
+    /// The terms with LIKE's wildcards escaped (with `\`), wrapped in `%…%`.
+    pub fn like_patterns(&self) -> Vec<String> {
+        self.terms.iter().map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))).collect()
+    }
+
+    /// An FTS5 query: each term a quoted phrase, all required.
+    pub fn fts5(&self) -> String {
+        self.terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A piece of shown text, marked when it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// Splits `shown` into pieces, marking every place a term occurs. Letters compare folded; for a
+/// digit term, the digits of `shown` are matched ignoring punctuation between them (so "987651"
+/// marks "987) 651" in "+7 (987) 651-22-33"), and a leading 8 also matches the shown 7.
+pub fn highlight(shown: &str, query: &SearchQuery) -> Vec<Piece> {
+    let chars: Vec<char> = shown.chars().collect();
+    let mut hit = vec![false; chars.len()];
+    let folded: Vec<char> = chars.iter().map(|c| fold(&c.to_string()).chars().next().unwrap_or(*c)).collect();
+    for term in &query.terms {
+        let term: Vec<char> = term.chars().collect();
+        if term.iter().all(char::is_ascii_digit) {
+            mark_digits(&chars, &term, &mut hit);
+        } else {
+            for start in 0..chars.len() {
+                if folded[start..].starts_with(&term) {
+                    hit[start..start + term.len()].iter_mut().for_each(|h| *h = true);
+                }
+            }
+        }
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for (c, h) in chars.into_iter().zip(hit) {
+        match pieces.last_mut() {
+            Some(p) if p.hit == h => p.text.push(c),
+            _ => pieces.push(Piece { text: c.to_string(), hit: h }),
+        }
+    }
+    pieces
+}
+
+fn mark_digits(chars: &[char], term: &[char], hit: &mut [bool]) {
+    let positions: Vec<usize> = (0..chars.len()).filter(|i| chars[*i].is_ascii_digit()).collect();
+    let digits: Vec<char> = positions.iter().map(|i| chars[*i]).collect();
+    let mut variants = vec![term.to_vec()];
+    if term.first() == Some(&'8') && term.len() == 11 {
+        variants.push(std::iter::once('7').chain(term[1..].iter().copied()).collect());
+    }
+    for variant in variants {
+        for start in 0..digits.len() {
+            if digits[start..].starts_with(&variant) {
+                let (first, last) = (positions[start], positions[start + variant.len() - 1]);
+                hit[first..=last].iter_mut().for_each(|h| *h = true);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> SearchQuery {
+        SearchQuery::parse(text).unwrap()
+    }
+
+    #[test]
+    fn indexes_folded_names_and_both_dialled_forms() {
+        let text = search_text(&[Some("Семён"), None, Some("ПЁТРОВ")], Some("Sem@Mail.ru"), &[Some("+79876512233"), None]);
+        assert_eq!(text, "семен петров sem@mail.ru 79876512233 89876512233");
+    }
+
+    #[test]
+    fn phone_queries_become_one_run_of_digits() {
+        assert_eq!(q("+7 987 651").terms, vec!["7987651"]);
+        assert_eq!(q("8 (987) 651-22-33").terms, vec!["89876512233"]);
+        assert_eq!(q("987651").terms, vec!["987651"]);
+        assert_eq!(SearchQuery::parse("98 7"), Err(TooShort::Short));
+        assert_eq!(SearchQuery::parse("  "), Err(TooShort::Empty));
+    }
+
+    #[test]
+    fn words_are_folded_and_short_ones_dropped() {
+        assert_eq!(q("Пётр Ив Семёнов").terms, vec!["петр", "семенов"]);
+        assert_eq!(q("ivan@mail 2233").terms, vec!["ivan@mail", "2233"]);
+        assert_eq!(SearchQuery::parse("Ив"), Err(TooShort::Short));
+    }
+
+    #[test]
+    fn every_query_form_is_a_substring_of_the_index() {
+        let text = search_text(&[Some("Анна")], None, &[Some("+79876512233")]);
+        for typed in ["987651", "89876512233", "+7 987 651", "9876512233", "2233", "анна", "АННА"] {
+            let query = q(typed);
+            assert!(query.terms.iter().all(|t| text.contains(t.as_str())), "{typed} should find {text}");
+        }
+    }
+
+    #[test]
+    fn patterns_escape_wildcards() {
+        let query = SearchQuery { terms: vec!["50%_a\\".into(), "x\"y".into()] };
+        assert_eq!(query.like_patterns(), vec!["%50\\%\\_a\\\\%", "%x\"y%"]);
+        assert_eq!(query.fts5(), "\"50%_a\\\" \"x\"\"y\"");
+    }
+
+    #[test]
+    fn highlights_names_and_phone_digits_across_punctuation() {
+        let marked = |pieces: Vec<Piece>| pieces.into_iter().filter(|p| p.hit).map(|p| p.text).collect::<Vec<_>>();
+        assert_eq!(marked(highlight("Пётр Петров", &q("петр"))), vec!["Пётр", "Петр"]);
+        assert_eq!(marked(highlight("+7 (987) 651-22-33", &q("987651"))), vec!["987) 651"]);
+        assert_eq!(marked(highlight("+7 (987) 651-22-33", &q("89876512233"))), vec!["7 (987) 651-22-33"]);
+        let all: String = highlight("Анна", &q("нна")).into_iter().map(|p| p.text).collect();
+        assert_eq!(all, "Анна");
+    }
+}
