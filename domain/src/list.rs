@@ -107,6 +107,16 @@ impl ListView {
         (view, ignored)
     }
 
+    /// The URL query of `filter` shown this way: the filter's canonical part, then `sort` and
+    /// `size` when they differ from the default.
+    pub fn query(&self, filter: &crate::filter::LeadFilter) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(filter.to_query());
+        for (k, v) in self.pairs() {
+            q.append_pair(k, &v);
+        }
+        q.finish()
+    }
+
     /// The non-default parts as query pairs.
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
@@ -223,5 +233,9 @@ mod tests {
         assert_eq!(v, ListView::default());
         assert_eq!(ignored.len(), 2);
         assert!(ListView::default().pairs().is_empty());
+        let filter = crate::filter::LeadFilter { stages: vec![2], ..Default::default() };
+        assert_eq!(v.query(&filter), "stage=2");
+        let named = ListView { sort: ListSort { key: SortKey::Name, desc: true }, size: 25 };
+        assert_eq!(named.query(&filter), "stage=2&sort=-name&size=25");
     }
 }

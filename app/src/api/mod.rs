@@ -3,4 +3,5 @@
 
 pub mod board;
 pub mod lead;
+pub mod list;
 pub mod session;

@@ -24,6 +24,8 @@ fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
         "desired_start" => t_string!(i18n, field.desired_start),
         "company_name" => t_string!(i18n, field.company_name),
         "reason" => t_string!(i18n, field.reason),
+        "note" => t_string!(i18n, field.note),
+        "q" => t_string!(i18n, field.q),
         _ => t_string!(i18n, field.other),
     }
     .to_string()
@@ -49,6 +51,7 @@ fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
         Invalid::ReasonRequired => t_string!(i18n, validation.reason_required),
         Invalid::ReasonNotOfStage => t_string!(i18n, validation.reason_not_of_stage),
         Invalid::OutOfRange => t_string!(i18n, validation.out_of_range),
+        Invalid::SearchTooShort => t_string!(i18n, validation.search_too_short),
     }
     .to_string()
 }

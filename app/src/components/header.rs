@@ -1,6 +1,7 @@
 //! The top bar: school, navigation, the user, language and sign-out.
 
 use crate::api::session::{set_language, SignOut};
+use crate::components::search::SearchBox;
 use crate::i18n::*;
 use domain::user::{Role, User};
 use leptos::prelude::*;
@@ -51,7 +52,9 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
             <span class="school">{school_name}</span>
             <nav class="topnav" aria-label=move || t_string!(i18n, nav.main)>
                 <A href="/">{t!(i18n, nav.board)}</A>
+                <A href="/leads">{t!(i18n, nav.list)}</A>
             </nav>
+            <SearchBox />
             <span class="user" title=move || role_name(i18n, role)>
                 <span class="avatar" aria-hidden="true">{user.initials()}</span>
                 <span class="user-name">{user.display_name.clone()}</span>

@@ -2,7 +2,9 @@
 
 pub mod board;
 pub mod errors;
+pub mod filter_bar;
 pub mod format;
 pub mod header;
 pub mod hydration;
+pub mod search;
 pub mod toast;

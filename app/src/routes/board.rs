@@ -1,41 +1,24 @@
 //! The funnel board: one column per shown stage, filtered by the URL query.
 
 use crate::api::board::load_board;
-use crate::api::session::session_info;
 use crate::components::board::BoardView;
 use crate::components::errors::ErrorMessage;
-use crate::components::header::AppHeader;
+use crate::components::filter_bar::{FilterBar, UrlFilter};
 use crate::components::hydration::HydrationMark;
 use crate::components::toast::{ToastHost, Toasts};
 use crate::i18n::*;
 use domain::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use crate::routes::signed_in::SignedIn;
+use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let info = Resource::new(|| (), |_| session_info());
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(info) if !info.set_up => view! { <Redirect path="/setup" /> }.into_any(),
-                    Ok(info) => match info.user {
-                        None => view! { <Redirect path="/login" /> }.into_any(),
-                        Some(user) => {
-                            view! {
-                                <AppHeader user school_name=info.school_name />
-                                <Board />
-                            }
-                                .into_any()
-                        }
-                    },
-                    Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SignedIn>
+            <Board />
+        </SignedIn>
     }
 }
 
@@ -48,10 +31,20 @@ fn Board() -> impl IntoView {
     let reload = Callback::new(move |_| board.refetch());
     // Above the board, so a message outlives the board's reload (after a conflict, say).
     Toasts::provide();
+    let url = UrlFilter::new();
     view! {
         <ToastHost />
         <main class="board-page">
             <h1 class="visually-hidden">{t!(i18n, board.title)}</h1>
+            <div class="page-tools">
+                <FilterBar url />
+                <A href=move || format!("/leads?{}", query.get().trim_start_matches('?')) attr:class="button secondary" attr:data-testid="to-list">
+                    {t!(i18n, nav.list)}
+                </A>
+                <A href=move || format!("/calls?{}", query.get().trim_start_matches('?')) attr:class="button secondary" attr:data-testid="start-calls">
+                    {t!(i18n, calls.start)}
+                </A>
+            </div>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {

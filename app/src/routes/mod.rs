@@ -1,7 +1,10 @@
 //! One module per page.
 
 pub mod board;
+pub mod calls;
 pub mod lead;
+pub mod list;
 pub mod login;
 pub mod not_found;
 pub mod setup;
+pub mod signed_in;

@@ -1,0 +1,35 @@
+//! The gate of every signed-in page: set-up first, then sign-in, then the header and the page.
+
+use crate::api::session::session_info;
+use crate::components::errors::ErrorMessage;
+use crate::components::header::AppHeader;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let info = Resource::new(|| (), |_| session_info());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(info) if !info.set_up => view! { <Redirect path="/setup" /> }.into_any(),
+                    Ok(info) => match info.user {
+                        None => view! { <Redirect path="/login" /> }.into_any(),
+                        Some(user) => {
+                            view! {
+                                <AppHeader user school_name=info.school_name />
+                                {children.with_value(|c| c())}
+                            }
+                                .into_any()
+                        }
+                    },
+                    Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
