@@ -126,6 +126,8 @@ pub const OUTCOME_REACHED: &str = "reached";
 pub struct NoAnswer {
     pub unanswered: i64,
     pub retry_task: Id,
+    /// When the retry task falls due, on the school's clock.
+    pub retry_due_local: chrono::NaiveDateTime,
     /// After the third unanswered call: the "unreachable" stage to propose, when the school has it
     /// and the lead is not there yet.
     pub propose: Option<Stage>,
@@ -135,6 +137,8 @@ pub struct NoAnswer {
 pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
     let lead = editable(db, actor, lead_id).await?;
     let at = now();
+    let due = at + Duration::minutes(RETRY_AFTER_MINUTES);
+    let tz = crate::list::school_tz(&settings::settings_or_default(db).await?.timezone);
     let title = "Перезвонить (не дозвонились)";
     let assignee = lead.responsible_id.unwrap_or(actor.id);
     let call = TimelineEvent::Call {
@@ -151,7 +155,7 @@ pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
         )
         .bind(title)
         .bind(TaskKind::Call.as_str())
-        .bind(at + Duration::minutes(RETRY_AFTER_MINUTES))
+        .bind(due)
         .bind(assignee)
         .bind(actor.id)
         .bind(lead_id)
@@ -178,7 +182,7 @@ pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
     } else {
         None
     };
-    Ok(NoAnswer { unanswered, retry_task: task_id, propose })
+    Ok(NoAnswer { unanswered, retry_task: task_id, retry_due_local: due.with_timezone(&tz).naive_local(), propose })
 }
 
 /// "Reached": logs the call and the note, if any; an optional stage change follows through

@@ -134,6 +134,8 @@ pub async fn call_list(query: String, step: CallStep) -> Result<CallListState, A
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoAnswerView {
     pub unanswered: i64,
+    /// When the call-back task falls due, on the school's clock.
+    pub retry_due_local: chrono::NaiveDateTime,
     pub propose: Option<Stage>,
 }
 
@@ -143,7 +145,7 @@ pub async fn call_no_answer(lead_id: Id) -> Result<NoAnswerView, AppError> {
     respond(async {
         let user = current_user().await?;
         let outcome = backend::calls::no_answer(&state()?.db, &user, lead_id).await?;
-        Ok(NoAnswerView { unanswered: outcome.unanswered, propose: outcome.propose })
+        Ok(NoAnswerView { unanswered: outcome.unanswered, retry_due_local: outcome.retry_due_local, propose: outcome.propose })
     })
     .await
 }
@@ -151,7 +153,13 @@ pub async fn call_no_answer(lead_id: Id) -> Result<NoAnswerView, AppError> {
 /// "Reached": the note, and a stage change when one was chosen (with its reason and the version
 /// the manager saw).
 #[server(endpoint = "call_reached", input = Json)]
-pub async fn call_reached(lead_id: Id, note: String, to_stage: Option<Id>, reason: Option<Id>, expected_version: i64) -> Result<(), AppError> {
+pub async fn call_reached(
+    lead_id: Id,
+    note: String,
+    to_stage: Option<Id>,
+    reason: Option<Id>,
+    expected_version: i64,
+) -> Result<(), AppError> {
     use crate::server::{current_user, respond, state};
     use domain::lead::MoveLead;
     respond(async {

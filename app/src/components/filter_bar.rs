@@ -19,7 +19,8 @@ pub struct UrlFilter {
 }
 
 impl UrlFilter {
-    pub fn new() -> Self {
+    /// Reads the current route's URL (call inside a component).
+    pub fn from_url() -> Self {
         let location = use_location();
         let search = location.search;
         UrlFilter {
@@ -114,7 +115,14 @@ pub fn FilterBar(url: UrlFilter) -> impl IntoView {
 }
 
 /// A labelled `<select>` of one dictionary; "all" clears the condition.
-fn pick_one(label: String, name: &'static str, entries: Vec<(Id, String)>, current: Option<Id>, all: String, on_pick: impl Fn(Vec<Id>) + 'static) -> impl IntoView {
+fn pick_one(
+    label: String,
+    name: &'static str,
+    entries: Vec<(Id, String)>,
+    current: Option<Id>,
+    all: String,
+    on_pick: impl Fn(Vec<Id>) + 'static,
+) -> impl IntoView {
     view! {
         <label class="field">
             <span>{label}</span>
@@ -133,22 +141,23 @@ fn FilterPanel(url: UrlFilter, options: FilterChoices) -> impl IntoView {
     let all = move || t_string!(i18n, filter.all).to_string();
     let entries = |v: &[domain::dictionary::DictionaryEntry]| v.iter().map(|e| (e.id, e.name.clone())).collect::<Vec<_>>();
     let users: Vec<(Id, String)> = options.users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let date_input = move |label: String, name: &'static str, value: Option<chrono::NaiveDate>, set: fn(&mut LeadFilter, Option<chrono::NaiveDate>)| {
-        view! {
-            <label class="field">
-                <span>{label}</span>
-                <input
-                    type="date"
-                    name=name
-                    value=value.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
-                    on:change=move |ev| {
-                        let d = parse_date(&event_target_value(&ev));
-                        url.update(|f| set(f, d));
-                    }
-                />
-            </label>
-        }
-    };
+    let date_input =
+        move |label: String, name: &'static str, value: Option<chrono::NaiveDate>, set: fn(&mut LeadFilter, Option<chrono::NaiveDate>)| {
+            view! {
+                <label class="field">
+                    <span>{label}</span>
+                    <input
+                        type="date"
+                        name=name
+                        value=value.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+                        on:change=move |ev| {
+                            let d = parse_date(&event_target_value(&ev));
+                            url.update(|f| set(f, d));
+                        }
+                    />
+                </label>
+            }
+        };
     let flag = move |label: String, name: &'static str, on: bool, set: fn(&mut LeadFilter, bool)| {
         view! {
             <label class="check">

@@ -7,9 +7,9 @@ use crate::components::filter_bar::{FilterBar, UrlFilter};
 use crate::components::hydration::HydrationMark;
 use crate::components::toast::{ToastHost, Toasts};
 use crate::i18n::*;
+use crate::routes::signed_in::SignedIn;
 use domain::AppError;
 use leptos::prelude::*;
-use crate::routes::signed_in::SignedIn;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
@@ -31,7 +31,7 @@ fn Board() -> impl IntoView {
     let reload = Callback::new(move |_| board.refetch());
     // Above the board, so a message outlives the board's reload (after a conflict, say).
     Toasts::provide();
-    let url = UrlFilter::new();
+    let url = UrlFilter::from_url();
     view! {
         <ToastHost />
         <main class="board-page">

@@ -74,6 +74,8 @@ fn Caller(state: CallListState, query: Memo<String>, stages: Vec<Stage>) -> impl
     let step = RwSignal::new(Step::Outcome);
     let busy = RwSignal::new(false);
     let stages = StoredValue::new(stages);
+    // The last call logged as unanswered, and when its call-back task is due.
+    let logged = RwSignal::new(None::<(String, chrono::NaiveDateTime)>);
     let go = move |s: CallStep| {
         busy.set(true);
         spawn_local(async move {
@@ -91,16 +93,20 @@ fn Caller(state: CallListState, query: Memo<String>, stages: Vec<Stage>) -> impl
     let lead_id = move || state.with_untracked(|s| s.current.as_ref().map(|c| c.id));
     let no_answer = move |_| {
         let Some(id) = lead_id() else { return };
+        let name = state.with_untracked(|s| s.current.as_ref().map(|c| c.name.clone()).unwrap_or_default());
         busy.set(true);
         spawn_local(async move {
             match call_no_answer(id).await {
-                Ok(outcome) => match outcome.propose {
-                    Some(stage) => {
-                        step.set(Step::Propose(stage));
-                        busy.set(false);
+                Ok(outcome) => {
+                    logged.set(Some((name, outcome.retry_due_local)));
+                    match outcome.propose {
+                        Some(stage) => {
+                            step.set(Step::Propose(stage));
+                            busy.set(false);
+                        }
+                        None => go(CallStep::Done(id)),
                     }
-                    None => go(CallStep::Done(id)),
-                },
+                }
                 Err(e) => {
                     toasts.push(e);
                     busy.set(false);
@@ -134,6 +140,17 @@ fn Caller(state: CallListState, query: Memo<String>, stages: Vec<Stage>) -> impl
                 }}
             </span>
         </div>
+        {move || {
+            logged
+                .get()
+                .map(|(name, due)| {
+                    view! {
+                        <p class="notice" role="status" data-testid="call-logged">
+                            {t!(i18n, calls.logged, name = move || name.clone(), due = move || format::date_time(due, i18n.get_locale()))}
+                        </p>
+                    }
+                })
+        }}
         {move || match current() {
             None => {
                 view! {
@@ -238,7 +255,10 @@ fn ReachedForm(row: ListRow, stages: StoredValue<Vec<Stage>>, busy: RwSignal<boo
     let to_stage = RwSignal::new(None::<Id>);
     let reason = RwSignal::new(None::<Id>);
     let reasons = move || {
-        to_stage.get().and_then(|id| stages.with_value(|s| s.iter().find(|s| s.id == id).map(|s| s.reasons.iter().filter(|r| !r.retired).cloned().collect::<Vec<_>>())))
+        to_stage.get().and_then(|id| {
+            stages
+                .with_value(|s| s.iter().find(|s| s.id == id).map(|s| s.reasons.iter().filter(|r| !r.retired).cloned().collect::<Vec<_>>()))
+        })
     };
     let missing_reason = move || reasons().is_some_and(|r| !r.is_empty()) && reason.get().is_none();
     let (id, version, current_stage) = (row.id, row.version, row.stage_id);
@@ -259,7 +279,8 @@ fn ReachedForm(row: ListRow, stages: StoredValue<Vec<Stage>>, busy: RwSignal<boo
             }
         });
     };
-    let others: Vec<(Id, String)> = stages.with_value(|s| s.iter().filter(|s| s.id != current_stage).map(|s| (s.id, s.name.clone())).collect());
+    let others: Vec<(Id, String)> =
+        stages.with_value(|s| s.iter().filter(|s| s.id != current_stage).map(|s| (s.id, s.name.clone())).collect());
     view! {
         <form class="reached-form" on:submit=save data-testid="reached-form">
             <label class="field">

@@ -35,7 +35,7 @@ struct Paging {
 #[component]
 fn LeadList() -> impl IntoView {
     let i18n = use_i18n();
-    let url = UrlFilter::new();
+    let url = UrlFilter::from_url();
     let location = use_location();
     let query = Memo::new(move |_| location.search.get());
     let paging = RwSignal::new(Paging::default());
@@ -92,8 +92,20 @@ fn ListTable(answer: ListAnswer, offset: usize, url: UrlFilter, paging: RwSignal
     });
     let header = move |key: SortKey, label: AnyView| {
         let sorted = view.sort.key == key;
-        let aria = if !sorted { "none" } else if view.sort.desc { "descending" } else { "ascending" };
-        let arrow = if !sorted { "" } else if view.sort.desc { " ↓" } else { " ↑" };
+        let aria = if !sorted {
+            "none"
+        } else if view.sort.desc {
+            "descending"
+        } else {
+            "ascending"
+        };
+        let arrow = if !sorted {
+            ""
+        } else if view.sort.desc {
+            " ↓"
+        } else {
+            " ↑"
+        };
         view! {
             <th aria-sort=aria>
                 <button type="button" class="sort" data-sort=key.as_str() on:click=move |_| url.set_view(ListView { sort: view.sort.clicked(key), ..view })>
@@ -176,7 +188,11 @@ fn ListTable(answer: ListAnswer, offset: usize, url: UrlFilter, paging: RwSignal
 }
 
 #[component]
-fn Row(row: ListRow, now: chrono::DateTime<chrono::Utc>, navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static) -> impl IntoView {
+fn Row(
+    row: ListRow,
+    now: chrono::DateTime<chrono::Utc>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/leads/{}", row.id);
     let open = {
