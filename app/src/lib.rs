@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Voronka's user interface and server functions. The same code renders on the server (`ssr`)
 //! and hydrates in the browser (`hydrate`); server-only parts are behind `ssr`.
 

@@ -144,3 +144,53 @@ both!(the_live_stream_needs_a_session, |db| async move {
     assert_eq!(stream.status(), StatusCode::OK);
     assert_eq!(stream.headers()[header::CONTENT_TYPE], "text/event-stream");
 });
+
+fn post_json(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    post(path).header(header::CONTENT_TYPE, "application/json").header(header::COOKIE, cookie).body(Body::from(body.to_string())).unwrap()
+}
+
+both!(search_list_and_call_list_over_http, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let boris = user(&db, "boris", Role::Sales).await;
+    let stage = backend::stages::list_stages(&db).await.unwrap()[0].id;
+    let draft = |name: &str, phone: &str| domain::lead::LeadDraft {
+        first_name: name.into(),
+        phone: phone.into(),
+        stage_id: Some(stage),
+        ..Default::default()
+    };
+    let annas = backend::leads::create_lead(&db, &anna, draft("Алиса", "+79876512233")).await.unwrap();
+    backend::leads::create_lead(&db, &boris, draft("Борис", "+79001112233")).await.unwrap();
+    let app = app(&db);
+
+    let anonymous = send(
+        &app,
+        post("/api/quick_search").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"q":"98765"}"#)).unwrap(),
+    )
+    .await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let signed_in = sign_in(&app, "boris", PASSWORD, None).await;
+    let cookie = session_cookie(&signed_in).unwrap().split(';').next().unwrap().to_string();
+    let found = send(&app, post_json("/api/quick_search", &cookie, r#"{"q":"8 (987) 651"}"#)).await;
+    assert_eq!(found.status(), StatusCode::OK);
+    let body = text(found).await;
+    assert!(body.contains("Алиса") && !body.contains("Борис"), "{body}");
+    let short = send(&app, post_json("/api/quick_search", &cookie, r#"{"q":"98"}"#)).await;
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let page = send(&app, post_json("/api/load_list", &cookie, r#"{"query":"sort=name&size=25&colour=red","after":null}"#)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let body = text(page).await;
+    assert!(body.contains(r#""total":2"#) && body.contains("colour"), "{body}");
+
+    // Boris may read Anna's lead but not log calls on it; a made-up lead is simply not there.
+    let not_his = send(&app, post_json("/api/call_no_answer", &cookie, &format!(r#"{{"lead_id":{}}}"#, annas.id))).await;
+    assert_eq!(not_his.status(), StatusCode::FORBIDDEN);
+    let missing = send(&app, post_json("/api/call_no_answer", &cookie, r#"{"lead_id":999999}"#)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let state = send(&app, post_json("/api/call_list", &cookie, r#"{"query":"","step":"Current"}"#)).await;
+    assert_eq!(state.status(), StatusCode::OK);
+    assert!(text(state).await.contains(r#""position":1,"total":2"#));
+});
