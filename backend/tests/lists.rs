@@ -325,3 +325,36 @@ both!(call_list_walks_logs_and_resumes, |db| async move {
     let owners = CallList { user: &owner, ..list };
     assert_eq!(calls::state(&db, &owners).await.unwrap().position, 1);
 });
+
+/// The plan of a search, as the database would run it.
+async fn plan(db: &backend::Db, sql: &str, bind: &str) -> String {
+    backend::with_pool!(db, pool => {
+        if db.backend_name() == "sqlite" {
+            let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).bind(bind).fetch_all(pool).await.unwrap();
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+        } else {
+            let mut tx = pool.begin().await.unwrap();
+            // Tiny test tables make a scan cheapest; ask whether the index can serve the query at all.
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}")).bind(bind).fetch_all(&mut *tx).await.unwrap();
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n")
+        }
+    })
+}
+
+both!(search_uses_its_index, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let (sql, bind) = if db.backend_name() == "sqlite" {
+        ("SELECT l.id FROM leads l WHERE l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1) ORDER BY l.created_at DESC, l.id DESC LIMIT 8", "\"98765\"")
+    } else {
+        ("SELECT l.id FROM leads l WHERE l.search_text LIKE $1 ESCAPE '\\' ORDER BY l.created_at DESC, l.id DESC LIMIT 8", "%98765%")
+    };
+    let plan = plan(&db, sql, bind).await;
+    if db.backend_name() == "sqlite" {
+        assert!(plan.contains("VIRTUAL TABLE INDEX"), "{plan}");
+        assert!(plan.contains("USING INTEGER PRIMARY KEY"), "{plan}");
+        assert!(!plan.lines().any(|line| line.trim() == "SCAN l" || line.starts_with("SCAN l ")), "never a scan of the leads: {plan}");
+    } else {
+        assert!(plan.contains("leads_search"), "{plan}");
+    }
+});

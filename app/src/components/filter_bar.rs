@@ -73,7 +73,6 @@ fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
 pub fn FilterBar(url: UrlFilter) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
-    let options = Resource::new(|| (), |_| filter_options());
     let active = Memo::new(move |_| active_count(&url.filter.get()));
     let count = move || active.get();
     view! {
@@ -98,6 +97,10 @@ pub fn FilterBar(url: UrlFilter) -> impl IntoView {
             </Show>
         </div>
         <Show when=move || open.get()>
+            {
+                // Fetched when the panel first opens, in the browser: closed, it costs nothing.
+                let options = LocalResource::new(filter_options);
+                view! {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || {
                     // Drawn again when the URL changes (reset, back), so the controls show it.
@@ -110,6 +113,8 @@ pub fn FilterBar(url: UrlFilter) -> impl IntoView {
                 })
                 }}
             </Suspense>
+                }
+            }
         </Show>
     }
 }
