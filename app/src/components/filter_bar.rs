@@ -89,6 +89,25 @@ pub fn FilterBar(url: UrlFilter) -> impl IntoView {
                     <span class="badge" data-testid="filter-count">{count}</span>
                 </Show>
             </button>
+            {move || {
+                url.filter
+                    .with(|f| f.q.clone())
+                    .map(|q| {
+                        view! {
+                            <span class="chip" data-testid="search-chip">
+                                {t!(i18n, filter.searched, q = move || q.clone())}
+                                <button
+                                    type="button"
+                                    class="chip-remove"
+                                    aria-label=move || t_string!(i18n, filter.clear_search)
+                                    on:click=move |_| url.update(|f| f.q = None)
+                                >
+                                    "×"
+                                </button>
+                            </span>
+                        }
+                    })
+            }}
             <Show when=move || { count() > 0 }>
                 <span class="filter-note" role="status">{t!(i18n, filter.active)}</span>
                 <button type="button" class="link-button" data-testid="filter-reset" on:click=move |_| url.set(LeadFilter::default())>

@@ -59,8 +59,15 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
                 <span class="avatar" aria-hidden="true">{user.initials()}</span>
                 <span class="user-name">{user.display_name.clone()}</span>
             </span>
-            <button type="button" class="link-button" data-testid="switch-language" on:click=switch_language>
-                {t!(i18n, nav.switch_language)}
+            <button
+                type="button"
+                class="link-button"
+                data-testid="switch-language"
+                aria-label=move || t_string!(i18n, nav.switch_language)
+                on:click=switch_language
+            >
+                <span class="wide-only">{t!(i18n, nav.switch_language)}</span>
+                <span class="narrow-only">{t!(i18n, nav.switch_language_short)}</span>
             </button>
             <ActionForm action=sign_out attr:class="inline-form">
                 <button type="submit" class="link-button">

@@ -13,21 +13,24 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
+/// Resources are created here, outside the sign-in gate's `Suspend`: that closure may run twice
+/// on the server, and a resource created inside it would be serialised twice and shift the ids
+/// the browser hydrates with.
 #[component]
 pub fn BoardPage() -> impl IntoView {
+    let location = use_location();
+    let query = Memo::new(move |_| location.search.get());
+    let board = Resource::new(move || query.get(), load_board);
     view! {
         <SignedIn>
-            <Board />
+            <Board board query />
         </SignedIn>
     }
 }
 
 #[component]
-fn Board() -> impl IntoView {
+fn Board(board: Resource<Result<crate::api::board::BoardPage, AppError>>, query: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    let query = Memo::new(move |_| location.search.get());
-    let board = Resource::new(move || query.get(), load_board);
     let reload = Callback::new(move |_| board.refetch());
     // Above the board, so a message outlives the board's reload (after a conflict, say).
     Toasts::provide();

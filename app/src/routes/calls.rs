@@ -18,23 +18,28 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
+/// The page's resources live outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
 pub fn CallsPage() -> impl IntoView {
+    let location = use_location();
+    let query = Memo::new(move |_| location.search.get().trim_start_matches('?').to_string());
+    let initial = Resource::new(move || query.get(), |q| call_list(q, CallStep::Current));
+    let options = Resource::new(|| (), |_| filter_options());
     view! {
         <SignedIn>
-            <CallList />
+            <CallList initial options query />
         </SignedIn>
     }
 }
 
 #[component]
-fn CallList() -> impl IntoView {
+fn CallList(
+    initial: Resource<Result<CallListState, AppError>>,
+    options: Resource<Result<crate::api::list::FilterChoices, AppError>>,
+    query: Memo<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     Toasts::provide();
-    let location = use_location();
-    let query = Memo::new(move |_| location.search.get().trim_start_matches('?').to_string());
-    let initial = Resource::new(move || query.get(), |q| call_list(q, CallStep::Current));
-    let options = Resource::new(|| (), |_| filter_options());
     view! {
         <ToastHost />
         <main class="calls-page">
@@ -234,7 +239,9 @@ fn LeadSummary(row: ListRow, unanswered: i64) -> impl IntoView {
             (Some(href), Some(p)) => {
                 view! {
                     <a class="call-button" href=href data-testid="call-button">
-                        <span aria-hidden="true">"📞 "</span>
+                        <svg viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z" />
+                        </svg>
                         {p}
                     </a>
                 }

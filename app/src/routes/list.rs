@@ -15,11 +15,22 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_location, use_navigate};
 
+/// The page's resource lives outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
 pub fn ListPage() -> impl IntoView {
+    let location = use_location();
+    let query = Memo::new(move |_| location.search.get());
+    let paging = RwSignal::new(Paging::default());
+    // A new query starts at the first page.
+    let source = move || {
+        let q = query.get();
+        let after = paging.with(|p| if p.query == q { p.after.clone() } else { None });
+        (q, after)
+    };
+    let page = Resource::new(source, |(q, after)| load_list(q, after));
     view! {
         <SignedIn>
-            <LeadList />
+            <LeadList page query paging />
         </SignedIn>
     }
 }
@@ -33,19 +44,9 @@ struct Paging {
 }
 
 #[component]
-fn LeadList() -> impl IntoView {
+fn LeadList(page: Resource<Result<ListAnswer, AppError>>, query: Memo<String>, paging: RwSignal<Paging>) -> impl IntoView {
     let i18n = use_i18n();
     let url = UrlFilter::from_url();
-    let location = use_location();
-    let query = Memo::new(move |_| location.search.get());
-    let paging = RwSignal::new(Paging::default());
-    // A new query starts at the first page.
-    let source = move || {
-        let q = query.get();
-        let after = paging.with(|p| if p.query == q { p.after.clone() } else { None });
-        (q, after)
-    };
-    let page = Resource::new(source, |(q, after)| load_list(q, after));
     let offset = move || paging.with(|p| if p.query == query.get() { p.before.len() } else { 0 });
     view! {
         <main class="list-page">
@@ -58,7 +59,9 @@ fn LeadList() -> impl IntoView {
                     {t!(i18n, calls.start)}
                 </A>
             </div>
-            <FilterBar url />
+            <div class="page-tools">
+                <FilterBar url />
+            </div>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
