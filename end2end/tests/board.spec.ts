@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { demoURL as demoUrlOf, demoUser, hydrated, signIn } from './helpers';
+import { demoURL as demoUrlOf, demoUser, hydrated, reportErrors, signIn } from './helpers';
+
+test.beforeEach(async ({ page }) => reportErrors(page));
 
 test('signing in is required, wrong passwords are refused, and the board shows the funnel', async ({ page }, info) => {
   const demoURL = demoUrlOf(info);

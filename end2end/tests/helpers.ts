@@ -28,7 +28,6 @@ export async function signIn(page: Page, info: TestInfo, login: string, password
   await hydrated(page);
 }
 
-/** Waits until the WASM bundle has hydrated the page, so clicks reach Rust handlers. */
 
 /** The n-th column of the board (0-based, in stage order). */
 export function column(page: Page, n: number) {
@@ -45,4 +44,13 @@ export async function stageOf(page: Page, leadId: string): Promise<string | null
   const card = page.locator(`section.column article.card[data-lead-id="${leadId}"]`);
   if ((await card.count()) !== 1) return null;
   return card.evaluate(el => el.closest('section.column')?.getAttribute('data-stage-id') ?? null).catch(() => null);
+}
+
+/** Prints page errors and console errors (a Rust panic's message comes through the console). */
+export function reportErrors(page: Page) {
+  page.on('pageerror', e => console.log(`page error: ${e.message}`));
+  page.on('console', m => {
+    const text = m.text();
+    if (m.type() === 'error' && !text.includes('status of 4') && !text.includes('ERR_FAILED')) console.log(`console: ${text.slice(0, 400)}`);
+  });
 }

@@ -1,13 +1,11 @@
 import { expect, Locator, Page, test } from '@playwright/test';
-import { demoURL, hydrated, signIn } from './helpers';
+import { demoURL, hydrated, reportErrors, signIn } from './helpers';
 
 // These tests only read and log calls; they sign in as a user the board tests do not use.
 const USER = 'sales2';
 const USER_NAME = 'Павел Громов';
 
-test.beforeEach(async ({ page }) => {
-  page.on('pageerror', e => console.log(`page error: ${e.message}`));
-});
+test.beforeEach(async ({ page }) => reportErrors(page));
 
 /** A tap on a touch screen, a click elsewhere. */
 async function press(target: Locator, phone: boolean) {

@@ -1,14 +1,11 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { column, demoURL, hydrated, signIn, stageIds, stageOf } from './helpers';
+import { column, demoURL, hydrated, reportErrors, signIn, stageIds, stageOf } from './helpers';
 
 // Cards move on this project's own demo school; tests in this file run one after another.
 test.describe.configure({ mode: 'serial' });
 
-test.beforeEach(async ({ page }) => {
-  // A failed hydration shows up here, not as a missing element later.
-  page.on('pageerror', e => console.log(`page error: ${e.message}`));
-  page.on('console', m => m.type() === 'error' && !m.text().includes('status of 4') && !m.text().includes('ERR_FAILED') && console.log(`console: ${m.text().slice(0, 400)}`));
-});
+// A failed hydration shows up in the output, not only as a missing element later.
+test.beforeEach(async ({ page }) => reportErrors(page));
 
 async function firstCard(page: Page, n: number) {
   const card = column(page, n).locator('article.card').first();
@@ -181,16 +178,21 @@ test('touch: a long press picks a card up and drops it in another column; a swip
     last = now;
     return settled;
   }, { intervals: [300] }).toBe(true);
+  // The first card whose name is fully on screen, below the top bar and the tools.
   const picked = await page.evaluate(() => {
-    const card = document.elementFromPoint(180, 330)?.closest('article.card');
-    return card ? [card.getAttribute('data-lead-id'), card.closest('section.column')!.getAttribute('data-stage-id')] : null;
+    for (const card of Array.from(document.querySelectorAll('section.column article.card'))) {
+      const r = card.querySelector('.card-name')!.getBoundingClientRect();
+      if (r.left >= 0 && r.right <= 360 && r.top > 150 && r.bottom < 650) {
+        return [card.getAttribute('data-lead-id')!, card.closest('section.column')!.getAttribute('data-stage-id')!, r.left + r.width / 2, r.top + r.height / 2] as const;
+      }
+    }
+    return null;
   });
   expect(picked).not.toBeNull();
-  const [id, from] = picked as [string, string];
+  const [id, from, x, y] = picked!;
   const card = page.locator(`article.card[data-lead-id="${id}"]`);
 
   // A long press lifts the card; dragging it to the right edge drops it in a later column.
-  const [x, y] = [180, 330];
   await touch('touchStart', x, y);
   await page.waitForTimeout(500);
   await expect(card).toHaveClass(/dragging/);
