@@ -4,6 +4,7 @@
 //! SQL is shared between SQLite and PostgreSQL where the dialects agree (`$1` placeholders work on
 //! both); [`with_pool!`] runs one block of code against whichever pool is configured.
 
+pub mod actions;
 pub mod auth;
 pub mod backup;
 pub mod board;
@@ -11,6 +12,7 @@ pub mod calls;
 pub mod db;
 pub mod demo;
 pub mod dictionaries;
+pub mod edits;
 pub mod error;
 pub mod events;
 pub mod filter;
@@ -21,6 +23,7 @@ mod rows;
 pub mod search;
 pub mod settings;
 pub mod stages;
+pub mod timeline;
 pub mod users;
 
 pub use db::Db;

@@ -159,6 +159,45 @@ impl ValidLead {
     }
 }
 
+/// One field an edit changed, with the old and new values as the timeline shows them. Fields that
+/// name a dictionary entry carry its id here; the backend writes the entry's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The fields an edit may change (the stage moves, the responsible transfers: both have their own
+/// paths), compared one by one.
+pub fn changes(old: &Lead, new: &ValidLead) -> Vec<FieldChange> {
+    fn s<T: ToString>(v: Option<T>) -> Option<String> {
+        v.map(|v| v.to_string())
+    }
+    let phone = |p: &Option<Phone>| p.as_ref().map(|p| p.as_str().to_string());
+    let tags = |t: &[String]| (!t.is_empty()).then(|| t.join(", "));
+    let candidates = [
+        ("first_name", Some(old.first_name.clone()), Some(new.first_name.clone())),
+        ("patronymic", old.patronymic.clone(), new.patronymic.clone()),
+        ("surname", old.surname.clone(), new.surname.clone()),
+        ("phone", phone(&old.phone), phone(&new.phone)),
+        ("extra_phone", phone(&old.extra_phone), phone(&new.extra_phone)),
+        ("email", old.email.clone(), new.email.clone()),
+        ("gender", s(old.gender.map(Gender::as_str)), s(new.gender.map(Gender::as_str))),
+        ("birth_date", s(old.birth_date), s(new.birth_date)),
+        ("desired_start", s(old.desired_start), s(new.desired_start)),
+        ("branch_id", s(old.branch_id), s(new.branch_id)),
+        ("category_id", s(old.category_id), s(new.category_id)),
+        ("gearbox", s(old.gearbox.map(Gearbox::as_str)), s(new.gearbox.map(Gearbox::as_str))),
+        ("channel_id", Some(old.channel_id.to_string()), new.channel_id.map(|c| c.to_string()).or(Some(old.channel_id.to_string()))),
+        ("contact_source_id", s(old.contact_source_id), s(new.contact_source_id)),
+        ("client_type", Some(old.client_type.as_str().to_string()), Some(new.client_type.as_str().to_string())),
+        ("company_name", old.company_name.clone(), new.company_name.clone()),
+        ("tags", tags(&old.tags), tags(&new.tags)),
+    ];
+    candidates.into_iter().filter(|(_, o, n)| o != n).map(|(field, old, new)| FieldChange { field, old, new }).collect()
+}
+
 pub const MAX_NAME_LEN: usize = 100;
 pub const MAX_NOTE_LEN: usize = 10_000;
 

@@ -1,0 +1,129 @@
+//! Lead actions beside editing and moving: transfer to another user (who is notified), postpone
+//! until a moment, archive and restore. Each checks the version, writes its timeline entry in the
+//! same transaction and tells open boards.
+
+use crate::db::{Db, WritePool};
+use crate::error::Result;
+use crate::rows::now;
+use crate::{leads, settings, with_pool};
+use chrono::{DateTime, Utc};
+use domain::access::{can, Action};
+use domain::error::Invalid;
+use domain::event::{LeadEvent, LeadEventKind};
+use domain::lead::Lead;
+use domain::notification::NotificationKind;
+use domain::timeline::TimelineEvent;
+use domain::user::User;
+use domain::{AppError, Id};
+
+/// The one column an action changes, with its new value.
+enum Change {
+    Responsible(Id),
+    Postponed(Option<DateTime<Utc>>),
+    Archived(bool),
+}
+
+async fn editable(db: &Db, actor: &User, lead_id: Id, expected_version: i64) -> Result<Lead> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let lead = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
+    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
+    can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
+    if lead.version != expected_version {
+        return Err(AppError::Conflict { current_version: lead.version }.into());
+    }
+    Ok(lead)
+}
+
+async fn apply(db: &Db, actor: &User, lead: Lead, change: Change, event: TimelineEvent, notify: Option<Id>) -> Result<Lead> {
+    let at = now();
+    let data = serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?;
+    with_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let column = match &change {
+            Change::Responsible(_) => "responsible_id",
+            Change::Postponed(_) => "postponed_until",
+            Change::Archived(_) => "archived",
+        };
+        let sql = format!("UPDATE leads SET {column} = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4");
+        let q = sqlx::query(&sql);
+        let q = match &change {
+            Change::Responsible(to) => q.bind(*to),
+            Change::Postponed(until) => q.bind(*until),
+            Change::Archived(on) => q.bind(*on),
+        };
+        let changed = q.bind(at).bind(lead.id).bind(lead.version).execute(&mut *tx).await?.rows_affected();
+        if changed == 0 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1").bind(lead.id).fetch_optional(&mut *tx).await?;
+            return Err(current.map(|v| AppError::Conflict { current_version: v }).unwrap_or(AppError::NotFound).into());
+        }
+        sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(lead.id)
+            .bind(actor.id)
+            .bind(event.kind())
+            .bind(&data)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(user) = notify {
+            sqlx::query("INSERT INTO notifications (user_id, kind, lead_id, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(user)
+                .bind(NotificationKind::LeadTransferred.as_str())
+                .bind(lead.id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    let fresh = leads::get_lead(db, lead.id).await?.ok_or(AppError::NotFound)?;
+    let event = LeadEvent {
+        kind: LeadEventKind::Updated,
+        lead_id: fresh.id,
+        from_stage: None,
+        stage_id: fresh.stage_id,
+        // Boards of both the old and the new responsible hear about a transfer: the new one is here,
+        // and the old one sees the lead leave on their next reload.
+        responsible_id: fresh.responsible_id,
+        actor_id: actor.id,
+        version: fresh.version,
+    };
+    db.events.publish(&db.pool, event).await;
+    Ok(fresh)
+}
+
+/// Hands the lead to another active user, who gets a notification.
+pub async fn transfer(db: &Db, actor: &User, lead_id: Id, expected_version: i64, to: Id) -> Result<Lead> {
+    let lead = editable(db, actor, lead_id, expected_version).await?;
+    let active: Option<bool> =
+        with_pool!(db, pool => sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(to).fetch_optional(pool).await)?;
+    match active {
+        None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
+        Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
+        Some(true) => {}
+    }
+    if lead.responsible_id == Some(to) {
+        return Ok(lead);
+    }
+    let event = TimelineEvent::Transferred { from: lead.responsible_id, to: Some(to) };
+    let notify = (to != actor.id).then_some(to);
+    apply(db, actor, lead, Change::Responsible(to), event, notify).await
+}
+
+/// Postpones the lead until a moment (it is marked on the board until then), or clears it.
+pub async fn postpone(db: &Db, actor: &User, lead_id: Id, expected_version: i64, until: Option<DateTime<Utc>>) -> Result<Lead> {
+    if until.is_some_and(|u| u <= Utc::now()) {
+        return Err(AppError::invalid("postponed_until", Invalid::OutOfRange).into());
+    }
+    let lead = editable(db, actor, lead_id, expected_version).await?;
+    apply(db, actor, lead, Change::Postponed(until), TimelineEvent::Postponed { until }, None).await
+}
+
+/// Archives the lead (it leaves the board and lists, and stays searchable) or restores it.
+pub async fn set_archived(db: &Db, actor: &User, lead_id: Id, expected_version: i64, archived: bool) -> Result<Lead> {
+    let lead = editable(db, actor, lead_id, expected_version).await?;
+    if lead.archived == archived {
+        return Ok(lead);
+    }
+    let event = if archived { TimelineEvent::Archived } else { TimelineEvent::Restored };
+    apply(db, actor, lead, Change::Archived(archived), event, None).await
+}

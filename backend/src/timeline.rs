@@ -1,0 +1,153 @@
+//! A lead's timeline, newest first, and the notes in it: anyone who may edit the lead adds one;
+//! only its author edits or deletes it. System entries are never changed.
+
+use crate::db::{Db, WritePool};
+use crate::error::Result;
+use crate::rows::now;
+use crate::{leads, settings, with_pool};
+use chrono::{DateTime, Utc};
+use domain::access::{can, Action};
+use domain::error::Invalid;
+use domain::lead::MAX_NOTE_LEN;
+use domain::timeline::{TimelineEntry, TimelineEvent};
+use domain::user::User;
+use domain::{AppError, Id};
+
+/// Entries per page.
+pub const PAGE: i64 = 30;
+
+/// Where the next (older) page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimelineCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: Id,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: Id,
+    lead_id: Id,
+    author_id: Option<Id>,
+    data: String,
+    created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
+}
+
+async fn visible_lead(db: &Db, actor: &User, lead_id: Id, edit: bool) -> Result<domain::lead::Lead> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let lead = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
+    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
+    if edit {
+        can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
+    }
+    Ok(lead)
+}
+
+/// A page of the lead's timeline, newest first, optionally of some kinds only.
+pub async fn list(db: &Db, actor: &User, lead_id: Id, kinds: &[String], before: Option<TimelineCursor>) -> Result<Vec<TimelineEntry>> {
+    visible_lead(db, actor, lead_id, false).await?;
+    let mut sql = String::from("SELECT id, lead_id, author_id, data, created_at, edited_at FROM timeline WHERE lead_id = $1");
+    let mut n = 1;
+    let kind_params: Vec<String> = kinds
+        .iter()
+        .map(|_| {
+            n += 1;
+            format!("${n}")
+        })
+        .collect();
+    if !kinds.is_empty() {
+        sql.push_str(&format!(" AND kind IN ({})", kind_params.join(", ")));
+    }
+    if before.is_some() {
+        sql.push_str(&format!(" AND (created_at < ${} OR (created_at = ${} AND id < ${}))", n + 1, n + 1, n + 2));
+    }
+    sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {PAGE}"));
+    let rows: Vec<EntryRow> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as::<_, EntryRow>(&sql).bind(lead_id);
+        for kind in kinds {
+            q = q.bind(kind);
+        }
+        if let Some(c) = before {
+            q = q.bind(c.created_at).bind(c.id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            // An entry that no longer reads (a kind from a newer version) is skipped, not fatal.
+            let event = serde_json::from_str::<TimelineEvent>(&r.data).ok()?;
+            Some(TimelineEntry {
+                id: r.id,
+                lead_id: r.lead_id,
+                author_id: r.author_id,
+                event,
+                created_at: r.created_at,
+                edited_at: r.edited_at,
+            })
+        })
+        .collect())
+}
+
+fn note_text(text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid("note", Invalid::Required).into());
+    }
+    if text.chars().count() > MAX_NOTE_LEN {
+        return Err(AppError::invalid("note", Invalid::TooLong).into());
+    }
+    Ok(text.to_string())
+}
+
+/// Adds a note by `actor` to a lead they may edit.
+pub async fn add_note(db: &Db, actor: &User, lead_id: Id, text: &str) -> Result<Id> {
+    let text = note_text(text)?;
+    visible_lead(db, actor, lead_id, true).await?;
+    let event = TimelineEvent::Note { text };
+    let data = serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?;
+    let id: Id = with_pool!(db, pool => sqlx::query_scalar("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(lead_id)
+        .bind(actor.id)
+        .bind(event.kind())
+        .bind(&data)
+        .bind(now())
+        .fetch_one(pool)
+        .await)?;
+    Ok(id)
+}
+
+/// The note `entry_id` when `actor` wrote it (and may still see its lead).
+async fn own_note(db: &Db, actor: &User, entry_id: Id) -> Result<Id> {
+    let row: Option<(Id, Option<Id>, String)> = with_pool!(db, pool => sqlx::query_as("SELECT lead_id, author_id, kind FROM timeline WHERE id = $1")
+        .bind(entry_id)
+        .fetch_optional(pool)
+        .await)?;
+    let (lead_id, author, kind) = row.ok_or(AppError::NotFound)?;
+    visible_lead(db, actor, lead_id, false).await?;
+    if kind != "note" {
+        // System entries are the audit log: nobody edits them.
+        return Err(AppError::Forbidden.into());
+    }
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    can(actor, Action::EditOwnNote { author }, visibility)?;
+    Ok(lead_id)
+}
+
+pub async fn edit_note(db: &Db, actor: &User, entry_id: Id, text: &str) -> Result<()> {
+    let text = note_text(text)?;
+    own_note(db, actor, entry_id).await?;
+    let data = serde_json::to_string(&TimelineEvent::Note { text }).map_err(|e| crate::Error::Config(e.to_string()))?;
+    with_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query("UPDATE timeline SET data = $1, edited_at = $2 WHERE id = $3 AND kind = 'note'").bind(&data).bind(now()).bind(entry_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn delete_note(db: &Db, actor: &User, entry_id: Id) -> Result<()> {
+    own_note(db, actor, entry_id).await?;
+    with_pool!(db, pool => sqlx::query("DELETE FROM timeline WHERE id = $1 AND kind = 'note'").bind(entry_id).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
