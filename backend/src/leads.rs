@@ -171,6 +171,26 @@ struct LeadRow {
     version: i64,
 }
 
+/// The other leads of `lead`'s person (same phone) that `user` may see, oldest first.
+pub async fn person_leads(db: &Db, user: &User, lead: &Lead) -> Result<Vec<Lead>> {
+    let Some(person) = lead.person_id else { return Ok(Vec::new()) };
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let ids: Vec<Id> = with_pool!(db, pool => sqlx::query_scalar("SELECT id FROM leads WHERE person_id = $1 AND id <> $2 ORDER BY created_at, id LIMIT 50")
+        .bind(person)
+        .bind(lead.id)
+        .fetch_all(pool)
+        .await)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(other) = get_lead(db, id).await? {
+            if can(user, Action::ViewLead { responsible: other.responsible_id }, visibility).is_ok() {
+                out.push(other);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a lead with its tags. Access is the caller's to check.
 pub async fn get_lead(db: &Db, id: Id) -> Result<Option<Lead>> {
     let (row, tags) = with_pool!(db, pool => {

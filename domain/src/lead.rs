@@ -239,6 +239,35 @@ pub fn normalise_tag(tag: &str) -> Option<String> {
 }
 
 impl LeadDraft {
+    /// The edit form's starting point: the lead as it is.
+    pub fn from_lead(lead: &Lead) -> LeadDraft {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let phone = |p: &Option<Phone>| p.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
+        LeadDraft {
+            first_name: lead.first_name.clone(),
+            patronymic: text(&lead.patronymic),
+            surname: text(&lead.surname),
+            phone: phone(&lead.phone),
+            extra_phone: phone(&lead.extra_phone),
+            email: text(&lead.email),
+            gender: lead.gender,
+            birth_date: lead.birth_date,
+            desired_start: lead.desired_start,
+            stage_id: Some(lead.stage_id),
+            stage_reason_id: lead.stage_reason_id,
+            branch_id: lead.branch_id,
+            category_id: lead.category_id,
+            gearbox: lead.gearbox,
+            channel_id: Some(lead.channel_id),
+            contact_source_id: lead.contact_source_id,
+            client_type: lead.client_type,
+            company_name: text(&lead.company_name),
+            tags: lead.tags.clone(),
+            responsible_id: lead.responsible_id,
+            note: String::new(),
+        }
+    }
+
     /// `today` bounds the birth date (not in the future, not before 1900).
     pub fn validate(&self, today: NaiveDate) -> Result<ValidLead, AppError> {
         let first_name =

@@ -30,23 +30,27 @@ pub struct FilterChoices {
     pub users: Vec<Person>,
 }
 
+#[cfg(feature = "ssr")]
+pub(crate) async fn choices(db: &backend::Db) -> Result<FilterChoices, AppError> {
+    let d = backend::dictionaries::all(db).await?;
+    let users = backend::users::list_users(db).await?;
+    Ok(FilterChoices {
+        stages: backend::stages::list_stages(db).await?,
+        branches: d.branches,
+        categories: d.categories,
+        channels: d.channels,
+        sources: d.contact_sources,
+        tags: d.tags,
+        users: users.into_iter().map(|u| Person { id: u.id, name: u.display_name, active: u.active }).collect(),
+    })
+}
+
 #[server(endpoint = "filter_options")]
 pub async fn filter_options() -> Result<FilterChoices, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
         current_user().await?;
-        let db = state()?.db;
-        let d = backend::dictionaries::all(&db).await?;
-        let users = backend::users::list_users(&db).await?;
-        Ok(FilterChoices {
-            stages: backend::stages::list_stages(&db).await?,
-            branches: d.branches,
-            categories: d.categories,
-            channels: d.channels,
-            sources: d.contact_sources,
-            tags: d.tags,
-            users: users.into_iter().map(|u| Person { id: u.id, name: u.display_name, active: u.active }).collect(),
-        })
+        choices(&state()?.db).await
     })
     .await
 }

@@ -6,7 +6,8 @@ use domain::AppError;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
-fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
+/// A field's label, as forms and the timeline name it.
+pub fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
     match field {
         "login" => t_string!(i18n, field.login),
         "password" => t_string!(i18n, field.password),
@@ -25,13 +26,26 @@ fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
         "company_name" => t_string!(i18n, field.company_name),
         "reason" => t_string!(i18n, field.reason),
         "note" => t_string!(i18n, field.note),
+        "patronymic" => t_string!(i18n, field.patronymic),
+        "surname" => t_string!(i18n, field.surname),
+        "gender" => t_string!(i18n, field.gender),
+        "branch_id" => t_string!(i18n, lead.branch),
+        "category_id" => t_string!(i18n, lead.category),
+        "gearbox" => t_string!(i18n, field.gearbox),
+        "channel_id" => t_string!(i18n, lead.channel),
+        "contact_source_id" => t_string!(i18n, lead.contact_source),
+        "client_type" => t_string!(i18n, field.client_type),
+        "tags" => t_string!(i18n, lead.tags),
+        "postponed_until" => t_string!(i18n, field.postponed_until),
+        "responsible_id" => t_string!(i18n, lead.responsible),
         "q" => t_string!(i18n, field.q),
         _ => t_string!(i18n, field.other),
     }
     .to_string()
 }
 
-fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
+/// Why a value was refused, as a short phrase.
+pub fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
     match reason {
         Invalid::Required => t_string!(i18n, validation.required),
         Invalid::TooLong => t_string!(i18n, validation.too_long),

@@ -6,5 +6,6 @@ pub mod filter_bar;
 pub mod format;
 pub mod header;
 pub mod hydration;
+pub mod lead;
 pub mod search;
 pub mod toast;

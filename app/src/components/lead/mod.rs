@@ -1,0 +1,214 @@
+//! The lead card: its fields (read, or the edit form), the person's other leads, the actions
+//! (transfer, postpone, archive/restore) and the timeline.
+
+mod form;
+pub mod timeline;
+
+use crate::api::lead::{lead_action, LeadChange, LeadView, TimelineItem};
+use crate::components::format;
+use crate::components::toast::Toasts;
+use crate::i18n::*;
+use domain::phone::Phone;
+use domain::Id;
+use form::LeadForm;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use timeline::Timeline;
+
+#[component]
+pub fn LeadCard(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'static str>, refresh: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let reload = Callback::new(move |_| {
+        editing.set(false);
+        refresh.update(|n| *n += 1);
+    });
+    let l = view.lead.clone();
+    let details_of = view.clone();
+    let details = move || details(i18n, &details_of);
+    let others = view.others.clone();
+    let tel = l.phone.as_ref().map(|p| format!("tel:{}", p.as_str()));
+    let form_view = StoredValue::new(view.clone());
+    view! {
+        <article class="lead-card" data-lead-id=l.id data-version=l.version data-testid="lead-card">
+            <header class="lead-head">
+                <h1>{l.full_name()}</h1>
+                <div class="lead-badges">
+                    {l.archived.then(|| view! { <span class="badge" data-testid="archived-badge">{t!(i18n, search.archived)}</span> })}
+                    {view
+                        .postponed_until_local
+                        .map(|p| view! { <span class="badge">{t!(i18n, lead.postponed_until, at = move || format::date_time(p, i18n.get_locale()))}</span> })}
+                </div>
+                {tel.map(|href| view! { <a class="button secondary" href=href>{t!(i18n, lead.call)}</a> })}
+                <Show when=move || view.can_edit && !editing.get()>
+                    <button type="button" class="primary" on:click=move |_| editing.set(true) data-testid="edit-lead">
+                        {t!(i18n, lead.edit)}
+                    </button>
+                </Show>
+            </header>
+            <Show when=move || editing.get() fallback=details>
+                <LeadForm view=form_view.get_value() on_saved=reload on_cancel=Callback::new(move |_| editing.set(false)) />
+            </Show>
+            {(!others.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="others" data-testid="person-leads">
+                            <h2>{t!(i18n, lead.others)}</h2>
+                            <ul>
+                                {others
+                                    .into_iter()
+                                    .map(|o| {
+                                        view! {
+                                            <li>
+                                                <A href=format!("/leads/{}", o.id)>{o.name}</A>
+                                                " · "
+                                                {o.category.unwrap_or_default()}
+                                                " · "
+                                                <span class="muted">{o.stage}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })}
+        </article>
+        {view.can_edit.then(|| view! { <LeadActions view=form_view.get_value() reload /> })}
+        <Timeline lead_id=l.id me=view.me can_edit=view.can_edit choices=view.choices.clone() first=timeline group refresh />
+    }
+}
+
+/// The lead's fields as a definition list, empty ones left out.
+fn details(i18n: leptos_i18n::I18nContext<Locale>, view: &LeadView) -> impl IntoView {
+    let l = &view.lead;
+    let phone = |p: &Option<Phone>| p.as_ref().map(Phone::display);
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| format::date(d, i18n.get_locale_untracked()));
+    let rows: Vec<(AnyView, Option<String>)> = vec![
+        (t!(i18n, lead.stage).into_any(), Some(view.stage.clone())),
+        (t!(i18n, lead.reason).into_any(), view.reason.clone()),
+        (t!(i18n, lead.phone).into_any(), phone(&l.phone)),
+        (t!(i18n, lead.extra_phone).into_any(), phone(&l.extra_phone)),
+        (t!(i18n, lead.email).into_any(), l.email.clone()),
+        (t!(i18n, lead.category).into_any(), view.category.clone()),
+        (t!(i18n, lead.branch).into_any(), view.branch.clone()),
+        (t!(i18n, lead.desired_start).into_any(), date(l.desired_start)),
+        (t!(i18n, field.birth_date).into_any(), date(l.birth_date)),
+        (t!(i18n, lead.channel).into_any(), view.channel.clone()),
+        (t!(i18n, lead.contact_source).into_any(), view.contact_source.clone()),
+        (t!(i18n, field.company_name).into_any(), l.company_name.clone()),
+        (t!(i18n, lead.responsible).into_any(), view.responsible.clone()),
+        (t!(i18n, lead.registrar).into_any(), view.registrar.clone()),
+        (
+            t!(i18n, lead.tags).into_any(),
+            (!l.tags.is_empty()).then(|| l.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")),
+        ),
+        (t!(i18n, lead.created).into_any(), date(Some(l.created_at.date_naive()))),
+    ];
+    view! {
+        <dl data-testid="lead-details">
+            {rows
+                .into_iter()
+                .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// Transfer, postpone and archive, each with the version the card shows.
+#[component]
+fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = expect_context::<Toasts>();
+    let busy = RwSignal::new(false);
+    let (lead_id, version, archived) = (view.lead.id, view.lead.version, view.lead.archived);
+    let run = move |change: LeadChange| {
+        busy.set(true);
+        spawn_local(async move {
+            match lead_action(lead_id, version, change).await {
+                Ok(_) => reload.run(()),
+                Err(e) => {
+                    let conflict = matches!(e, domain::AppError::Conflict { .. });
+                    toasts.push(e);
+                    if conflict {
+                        reload.run(());
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let transfer_to = RwSignal::new(None::<Id>);
+    let postpone_at = RwSignal::new(String::new());
+    let users: Vec<(Id, String)> =
+        view.choices.users.iter().filter(|u| u.active && Some(u.id) != view.lead.responsible_id).map(|u| (u.id, u.name.clone())).collect();
+    let postponed = view.postponed_until_local.is_some();
+    view! {
+        <section class="lead-actions" aria-label=move || t_string!(i18n, lead.actions)>
+            <form
+                class="action-row"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if let Some(to) = transfer_to.get_untracked() {
+                        run(LeadChange::Transfer(to));
+                    }
+                }
+            >
+                <label class="field">
+                    <span>{t!(i18n, lead.transfer_to)}</span>
+                    <select name="transfer" on:change=move |ev| transfer_to.set(event_target_value(&ev).parse().ok())>
+                        <option value="">"—"</option>
+                        {users.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="secondary" disabled=move || busy.get() || transfer_to.get().is_none() data-testid="transfer">
+                    {t!(i18n, lead.transfer)}
+                </button>
+            </form>
+            <form
+                class="action-row"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    match chrono::NaiveDateTime::parse_from_str(&postpone_at.get_untracked(), "%Y-%m-%dT%H:%M") {
+                        Ok(at) => run(LeadChange::Postpone(Some(at))),
+                        Err(_) => toasts.push(domain::AppError::invalid("postponed_until", domain::error::Invalid::Date)),
+                    }
+                }
+            >
+                <label class="field">
+                    <span>{t!(i18n, field.postponed_until)}</span>
+                    <input type="datetime-local" name="postpone" on:input=move |ev| postpone_at.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="secondary" disabled=busy data-testid="postpone">
+                    {t!(i18n, lead.postpone)}
+                </button>
+                {postponed
+                    .then(|| {
+                        view! {
+                            <button type="button" class="link-button" disabled=busy on:click=move |_| run(LeadChange::Postpone(None))>
+                                {t!(i18n, lead.unpostpone)}
+                            </button>
+                        }
+                    })}
+            </form>
+            <div class="action-row">
+                {if archived {
+                    view! {
+                        <button type="button" class="secondary" disabled=busy on:click=move |_| run(LeadChange::Restore) data-testid="restore">
+                            {t!(i18n, lead.restore)}
+                        </button>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <button type="button" class="secondary" disabled=busy on:click=move |_| run(LeadChange::Archive) data-testid="archive">
+                            {t!(i18n, lead.archive)}
+                        </button>
+                    }
+                        .into_any()
+                }}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { demoURL, hydrated, reportErrors, signIn } from './helpers';
+
+// Edits, notes and actions on leads of a user the board tests do not use.
+const USER = 'sales2';
+const USER_NAME = 'Павел Громов';
+
+test.describe.configure({ mode: 'serial' });
+test.beforeEach(async ({ page }) => reportErrors(page));
+
+/** The n-th lead (by name) that the user is responsible for. */
+async function ownLead(page: Page, info: TestInfo, n: number): Promise<string> {
+  await page.goto(`${demoURL(info)}/leads?sort=name`);
+  await hydrated(page);
+  await page.getByTestId('filter-toggle').click();
+  await page.getByTestId('filter-panel').locator('select[name="responsible"]').selectOption({ label: USER_NAME });
+  await expect(page).toHaveURL(/responsible=\d+/);
+  const row = page.locator('tr.lead-row').nth(n);
+  await expect(row).toBeVisible();
+  return (await row.getAttribute('data-lead-id'))!;
+}
+
+async function openLead(page: Page, info: TestInfo, id: string) {
+  await page.goto(`${demoURL(info)}/leads/${id}`);
+  await hydrated(page);
+  await expect(page.getByTestId('lead-card')).toBeVisible();
+}
+
+async function editSurname(page: Page, surname: string) {
+  await page.getByTestId('edit-lead').click();
+  await page.locator('input[name="surname"]').fill(surname);
+  await page.getByTestId('save-lead').click();
+}
+
+test('edit a lead: saved fields appear in the card and the history; bad input is named', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const id = await ownLead(page, info, 3);
+  await openLead(page, info, id);
+  const surname = `Проверкин${info.project.name === 'phone' ? 'М' : 'Д'}${Date.now() % 10000}`;
+  await editSurname(page, surname);
+  await expect(page.getByTestId('lead-details')).toContainText(surname);
+  await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`Фамилия:`);
+  await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`→ ${surname}`);
+
+  await page.getByTestId('edit-lead').click();
+  await page.locator('input[name="phone"]').fill('12345');
+  await page.getByTestId('save-lead').click();
+  await expect(page.locator('label.field.invalid .field-error')).toContainText('номер не похож на российский');
+  await page.getByRole('button', { name: 'Отмена' }).click();
+  await expect(page.getByTestId('lead-details')).not.toContainText('12345');
+  await page.screenshot({ path: info.outputPath('lead-card.png'), fullPage: true });
+});
+
+test('notes: add, edit and delete your own; the kind filter shows notes only', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const id = await ownLead(page, info, 4);
+  await openLead(page, info, id);
+  const timeline = page.getByTestId('timeline');
+  const text = `Перезвонить в понедельник ${Date.now() % 10000}`;
+  await timeline.locator('textarea[name="note"]').fill(text);
+  await page.getByTestId('add-note').click();
+  const note = timeline.locator('li.entry.note', { hasText: text });
+  await expect(note).toBeVisible();
+
+  await note.getByRole('button', { name: 'Изменить' }).click();
+  await timeline.locator('textarea[name="edit-note"]').fill(`${text}, в 10:00`);
+  await timeline.getByRole('button', { name: 'Сохранить' }).click();
+  const edited = timeline.locator('li.entry.note', { hasText: `${text}, в 10:00` });
+  await expect(edited).toContainText('изменено');
+
+  await timeline.getByRole('radio', { name: 'Заметки' }).click();
+  await expect(timeline.locator('li.entry:not(.note)')).toHaveCount(0);
+  await expect(edited).toBeVisible();
+
+  page.once('dialog', d => d.accept());
+  await edited.getByRole('button', { name: 'Удалить' }).click();
+  await expect(timeline.locator('li.entry.note', { hasText: text })).toHaveCount(0);
+});
+
+async function secondSession(browser: Browser, info: TestInfo, id: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const other = await context.newPage();
+  await signIn(other, info, USER);
+  await openLead(other, info, id);
+  return other;
+}
+
+test('a save over someone else\'s newer save is refused and the fresh lead is shown', async ({ page, browser }, info) => {
+  await signIn(page, info, USER);
+  const id = await ownLead(page, info, 5);
+  await openLead(page, info, id);
+  const other = await secondSession(browser, info, id);
+  const theirs = `Первый${Date.now() % 10000}`;
+  await editSurname(other, theirs);
+  await expect(other.getByTestId('lead-details')).toContainText(theirs);
+
+  await editSurname(page, 'Второй');
+  await expect(page.getByTestId('toast')).toContainText('изменил кто-то другой');
+  await expect(page.getByTestId('lead-details')).toContainText(theirs);
+  await expect(page.getByTestId('lead-details')).not.toContainText('Второй');
+  await other.context().close();
+});
+
+test('archive and restore', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const id = await ownLead(page, info, 6);
+  await openLead(page, info, id);
+  await page.getByTestId('archive').click();
+  await expect(page.getByTestId('archived-badge')).toBeVisible();
+  await expect(page.getByTestId('timeline').locator('[data-kind="archived"]').first()).toBeVisible();
+  await page.getByTestId('restore').click();
+  await expect(page.getByTestId('archived-badge')).toHaveCount(0);
+  await expect(page.getByTestId('archive')).toBeVisible();
+});
