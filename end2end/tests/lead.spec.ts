@@ -38,7 +38,7 @@ test('edit a lead: saved fields appear in the card and the history; bad input is
   await openLead(page, info, id);
   const surname = `Проверкин${info.project.name === 'phone' ? 'М' : 'Д'}${Date.now() % 10000}`;
   await editSurname(page, surname);
-  await expect(page.getByTestId('lead-details')).toContainText(surname);
+  await expect(page.locator('.lead-head h1')).toContainText(surname);
   await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`Фамилия:`);
   await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`→ ${surname}`);
 
@@ -92,12 +92,12 @@ test('a save over someone else\'s newer save is refused and the fresh lead is sh
   const other = await secondSession(browser, info, id);
   const theirs = `Первый${Date.now() % 10000}`;
   await editSurname(other, theirs);
-  await expect(other.getByTestId('lead-details')).toContainText(theirs);
+  await expect(other.locator('.lead-head h1')).toContainText(theirs);
 
   await editSurname(page, 'Второй');
   await expect(page.getByTestId('toast')).toContainText('изменил кто-то другой');
-  await expect(page.getByTestId('lead-details')).toContainText(theirs);
-  await expect(page.getByTestId('lead-details')).not.toContainText('Второй');
+  await expect(page.locator('.lead-head h1')).toContainText(theirs);
+  await expect(page.locator('.lead-head h1')).not.toContainText('Второй');
   await other.context().close();
 });
 
