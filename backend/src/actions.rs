@@ -127,3 +127,68 @@ pub async fn set_archived(db: &Db, actor: &User, lead_id: Id, expected_version: 
     let event = if archived { TimelineEvent::Archived } else { TimelineEvent::Restored };
     apply(db, actor, lead, Change::Archived(archived), event, None).await
 }
+
+/// The preset stage a lead marked as a duplicate moves to (seed 001).
+pub const DUPLICATE_STAGE: &str = "Дубль";
+
+/// Marks `lead_id` as a duplicate of `of`: links it, moves it to the "Дубль" stage when the school
+/// has one, and notes it on both leads, in one transaction.
+pub async fn mark_duplicate(db: &Db, actor: &User, lead_id: Id, expected_version: i64, of: Id) -> Result<Lead> {
+    let lead = editable(db, actor, lead_id, expected_version).await?;
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let original = leads::get_lead(db, of).await?.filter(|o| o.id != lead_id);
+    let original = original.ok_or_else(|| AppError::invalid("duplicate_of", Invalid::NotFound))?;
+    can(actor, Action::ViewLead { responsible: original.responsible_id }, visibility)
+        .map_err(|_| AppError::invalid("duplicate_of", Invalid::NotFound))?;
+    let fold = domain::search::fold;
+    let stage = crate::stages::list_stages(db).await?.into_iter().find(|s| fold(&s.name) == fold(DUPLICATE_STAGE)).map(|s| s.id);
+    let to_stage = stage.unwrap_or(lead.stage_id);
+    let at = now();
+    let mut entries = vec![(lead_id, TimelineEvent::MarkedDuplicate { of }), (of, TimelineEvent::DuplicateFound { duplicate: lead_id })];
+    if to_stage != lead.stage_id {
+        entries.push((lead_id, TimelineEvent::StageChanged { from: Some(lead.stage_id), to: to_stage, reason: None }));
+    }
+    with_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE leads SET duplicate_of = $1, stage_id = $2, stage_reason_id = CASE WHEN stage_id = $2 THEN stage_reason_id ELSE NULL END, \
+             stage_changed_at = CASE WHEN stage_id = $2 THEN stage_changed_at ELSE $3 END, updated_at = $3, version = version + 1 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(of)
+        .bind(to_stage)
+        .bind(at)
+        .bind(lead_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
+            return Err(current.map(|v| AppError::Conflict { current_version: v }).unwrap_or(AppError::NotFound).into());
+        }
+        for (on, event) in &entries {
+            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(*on)
+                .bind(actor.id)
+                .bind(event.kind())
+                .bind(serde_json::to_string(event).map_err(|e| crate::Error::Config(e.to_string()))?)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    let fresh = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
+    let event = LeadEvent {
+        kind: LeadEventKind::Moved,
+        lead_id,
+        from_stage: Some(lead.stage_id),
+        stage_id: fresh.stage_id,
+        responsible_id: fresh.responsible_id,
+        actor_id: actor.id,
+        version: fresh.version,
+    };
+    db.events.publish(&db.pool, event).await;
+    Ok(fresh)
+}

@@ -191,6 +191,26 @@ pub async fn person_leads(db: &Db, user: &User, lead: &Lead) -> Result<Vec<Lead>
     Ok(out)
 }
 
+/// The leads `user` may see whose phone is `phone` (the person's leads), oldest first.
+pub async fn phone_matches(db: &Db, user: &User, phone: &Phone) -> Result<Vec<Lead>> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let ids: Vec<Id> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT l.id FROM leads l JOIN persons p ON p.id = l.person_id WHERE p.phone = $1 ORDER BY l.created_at, l.id LIMIT 20"
+    )
+    .bind(phone.as_str())
+    .fetch_all(pool)
+    .await)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(lead) = get_lead(db, id).await? {
+            if can(user, Action::ViewLead { responsible: lead.responsible_id }, visibility).is_ok() {
+                out.push(lead);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a lead with its tags. Access is the caller's to check.
 pub async fn get_lead(db: &Db, id: Id) -> Result<Option<Lead>> {
     let (row, tags) = with_pool!(db, pool => {

@@ -157,3 +157,42 @@ both!(transfer_postpone_archive_and_restore, |db| async move {
     let kinds: Vec<&'static str> = timeline::list(&db, &boris, lead.id, &[], None).await.unwrap().iter().map(|e| e.event.kind()).collect();
     assert_eq!(kinds, vec!["restored", "archived", "postponed", "transferred", "created"]);
 });
+
+both!(persons_link_leads_by_phone_and_duplicates_are_marked, |db| async move {
+    let owner = set_up(&db, StagePreset::DrivingSchoolFull).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let stages = stages::list_stages(&db).await.unwrap();
+    let first = stages[0].id;
+    let d = backend::dictionaries::all(&db).await.unwrap();
+    let (cat_b, cat_a) = (d.categories.iter().find(|c| c.name == "B").unwrap().id, d.categories.iter().find(|c| c.name == "A").unwrap().id);
+    let mk = |category: i64, phone: &str| LeadDraft {
+        first_name: "Ирина".into(),
+        phone: phone.into(),
+        category_id: Some(category),
+        stage_id: Some(first),
+        ..LeadDraft::default()
+    };
+    let b = leads::create_lead(&db, &anna, mk(cat_b, "+7 (912) 000-11-22")).await.unwrap();
+    // One lead per licence category (seed 000): another category is another lead of the same person.
+    let a = leads::create_lead(&db, &anna, mk(cat_a, "89120001122")).await.unwrap();
+    assert_eq!(a.person_id, b.person_id);
+    let phone = domain::phone::Phone::parse("912 000 11 22").unwrap();
+    let matches = leads::phone_matches(&db, &anna, &phone).await.unwrap();
+    assert_eq!(matches.iter().map(|l| l.id).collect::<Vec<_>>(), vec![b.id, a.id]);
+    assert_eq!(leads::person_leads(&db, &anna, &a).await.unwrap().iter().map(|l| l.id).collect::<Vec<_>>(), vec![b.id]);
+
+    // Same phone, same category: a duplicate. Marking it links both and moves it to "Дубль".
+    let again = leads::create_lead(&db, &anna, mk(cat_b, "+79120001122")).await.unwrap();
+    assert_eq!(
+        err(actions::mark_duplicate(&db, &anna, again.id, 1, again.id).await.unwrap_err()),
+        AppError::invalid("duplicate_of", Invalid::NotFound)
+    );
+    let marked = actions::mark_duplicate(&db, &anna, again.id, 1, b.id).await.unwrap();
+    let dubl = stages.iter().find(|s| s.name == "Дубль").unwrap().id;
+    assert_eq!((marked.duplicate_of, marked.stage_id, marked.version), (Some(b.id), dubl, 2));
+    let on_original = timeline::list(&db, &owner, b.id, &["duplicate_found".into()], None).await.unwrap();
+    assert_eq!(on_original.len(), 1);
+    let on_duplicate: Vec<&str> =
+        timeline::list(&db, &owner, again.id, &[], None).await.unwrap().into_iter().map(|e| e.event.kind()).collect();
+    assert!(on_duplicate.contains(&"marked_duplicate") && on_duplicate.contains(&"stage_changed"), "{on_duplicate:?}");
+});

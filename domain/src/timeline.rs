@@ -34,6 +34,10 @@ pub enum TimelineEvent {
     MarkedDuplicate {
         of: Id,
     },
+    /// Written on the original when another lead is marked as its duplicate.
+    DuplicateFound {
+        duplicate: Id,
+    },
     TaskCreated {
         task_id: Id,
         title: String,
@@ -78,6 +82,7 @@ impl TimelineEvent {
             TimelineEvent::Archived => "archived",
             TimelineEvent::Restored => "restored",
             TimelineEvent::MarkedDuplicate { .. } => "marked_duplicate",
+            TimelineEvent::DuplicateFound { .. } => "duplicate_found",
             TimelineEvent::TaskCreated { .. } => "task_created",
             TimelineEvent::TaskDone { .. } => "task_done",
             TimelineEvent::TaskReopened { .. } => "task_reopened",

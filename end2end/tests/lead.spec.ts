@@ -112,3 +112,39 @@ test('archive and restore', async ({ page }, info) => {
   await expect(page.getByTestId('archived-badge')).toHaveCount(0);
   await expect(page.getByTestId('archive')).toBeVisible();
 });
+
+test('close as lost from the card: the stage asks for its reason', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const id = await ownLead(page, info, 7);
+  await openLead(page, info, id);
+  await page.locator('select[name="move-to"]').selectOption({ label: 'Мертвый лид' });
+  await page.getByTestId('move-lead').click();
+  await expect(page.getByTestId('toast')).toContainText('Причина');
+  await page.locator('select[name="move-reason"]').selectOption({ label: 'Неверный номер' });
+  await page.getByTestId('move-lead').click();
+  await expect(page.getByTestId('lead-details')).toContainText('Мертвый лид');
+  await expect(page.getByTestId('lead-details')).toContainText('Неверный номер');
+  await expect(page.getByTestId('timeline').locator('[data-kind="stage_changed"]').first()).toContainText('→ Мертвый лид (Причина: Неверный номер)');
+});
+
+test('quick add with a known phone shows that person\'s leads; the same category is created as a duplicate', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const column = page.locator('section.column').first();
+  const known = column.locator('article.card').filter({ has: page.locator('a.card-phone') }).filter({ has: page.locator('.card-meta') }).first();
+  const originalId = (await known.getAttribute('data-lead-id'))!;
+  const phone = (await known.locator('a.card-phone').getAttribute('href'))!.replace('tel:', '');
+  const category = (await known.locator('.card-meta').first().textContent())!.split(' · ')[0];
+  await column.locator('button.add-button').click();
+  const form = page.getByTestId('quick-add');
+  await form.locator('input[name="first_name"]').fill('Повторный');
+  await form.locator('input[name="phone"]').fill(phone);
+  await form.locator('select[name="category_id"]').selectOption({ label: category });
+  await form.getByRole('button', { name: 'Добавить' }).click();
+  const matches = page.getByTestId('phone-matches');
+  await expect(matches.locator(`a[href="/leads/${originalId}"]`)).toBeVisible();
+  await expect(page.getByTestId('create-anyway')).toHaveText('Создать всё равно (как дубль)');
+  await page.getByTestId('create-anyway').click();
+  await expect(page.getByTestId('created-duplicate')).toBeVisible();
+  await openLead(page, info, originalId);
+  await expect(page.getByTestId('timeline').locator('[data-kind="duplicate_found"]')).toBeVisible();
+});

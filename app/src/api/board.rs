@@ -65,17 +65,71 @@ pub async fn move_lead(lead_id: Id, to_stage: Id, reason: Option<Id>, expected_v
     .await
 }
 
-/// The "+" of a column: a lead with a name, a phone and a category, in that stage.
+/// A lead that already has the phone being added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneMatch {
+    pub id: Id,
+    pub name: String,
+    pub category_id: Option<Id>,
+    pub category: Option<String>,
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuickAdded {
+    /// Created in the column's stage.
+    Created(BoardCard),
+    /// Created, then marked as a duplicate of this lead (same phone and category): it left the column.
+    Duplicate(Id),
+    /// Nothing created yet: these leads have the phone. The form asks what to do.
+    Matches(Vec<PhoneMatch>),
+}
+
+/// The "+" of a column: a lead with a name, a phone and a category, in that stage. Unless
+/// `confirmed`, a phone that other leads have answers with them instead; once confirmed, a lead
+/// with the same phone and category as an existing one is created as its duplicate.
 #[server(endpoint = "quick_add", input = Json)]
-pub async fn quick_add(stage_id: Id, first_name: String, phone: String, category_id: Option<Id>) -> Result<BoardCard, AppError> {
+pub async fn quick_add(
+    stage_id: Id,
+    first_name: String,
+    phone: String,
+    category_id: Option<Id>,
+    confirmed: bool,
+) -> Result<QuickAdded, AppError> {
     use crate::server::{current_user, respond, state};
     use domain::lead::LeadDraft;
     respond(async {
         let user = current_user().await?;
         let db = state()?.db;
         let draft = LeadDraft { first_name, phone, category_id, stage_id: Some(stage_id), ..LeadDraft::default() };
+        // Validate first, so a bad phone is named before any matching.
+        let valid = draft.validate(chrono::Utc::now().date_naive())?;
+        let matches = match &valid.phone {
+            Some(phone) => backend::leads::phone_matches(&db, &user, phone).await?,
+            None => Vec::new(),
+        };
+        if !confirmed && !matches.is_empty() {
+            let d = backend::dictionaries::all(&db).await?;
+            let stages = backend::stages::list_stages(&db).await?;
+            return Ok(QuickAdded::Matches(
+                matches
+                    .into_iter()
+                    .map(|m| PhoneMatch {
+                        id: m.id,
+                        name: m.full_name(),
+                        category_id: m.category_id,
+                        category: domain::dictionary::Dictionaries::name_of(&d.categories, m.category_id).map(str::to_string),
+                        stage: stages.iter().find(|s| s.id == m.stage_id).map(|s| s.name.clone()).unwrap_or_default(),
+                    })
+                    .collect(),
+            ));
+        }
         let lead = backend::leads::create_lead(&db, &user, draft).await?;
-        Ok(backend::board::card(&db, &user, lead.id).await?)
+        if let Some(original) = matches.iter().find(|m| m.category_id == lead.category_id && m.duplicate_of.is_none()) {
+            backend::actions::mark_duplicate(&db, &user, lead.id, lead.version, original.id).await?;
+            return Ok(QuickAdded::Duplicate(original.id));
+        }
+        Ok(QuickAdded::Created(backend::board::card(&db, &user, lead.id).await?))
     })
     .await
 }

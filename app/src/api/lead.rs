@@ -111,6 +111,13 @@ pub enum LeadChange {
     Postpone(Option<NaiveDateTime>),
     Archive,
     Restore,
+    /// To another stage, with a reason where the stage asks for one (closing as lost, say).
+    Move {
+        to: Id,
+        reason: Option<Id>,
+    },
+    /// Marks this lead a duplicate of the lead with this id.
+    MarkDuplicate(Id),
 }
 
 #[server(endpoint = "lead_action", input = Json)]
@@ -140,6 +147,11 @@ pub async fn lead_action(lead_id: Id, expected_version: i64, action: LeadChange)
             }
             LeadChange::Archive => actions::set_archived(&db, &user, lead_id, expected_version, true).await?,
             LeadChange::Restore => actions::set_archived(&db, &user, lead_id, expected_version, false).await?,
+            LeadChange::Move { to, reason } => {
+                let mv = domain::lead::MoveLead { lead_id, to_stage: to, reason, expected_version };
+                backend::moves::move_lead(&db, &user, mv).await?
+            }
+            LeadChange::MarkDuplicate(of) => actions::mark_duplicate(&db, &user, lead_id, expected_version, of).await?,
         };
         view_of(&db, &user, lead_id).await
     })

@@ -38,6 +38,7 @@ pub fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
         "tags" => t_string!(i18n, lead.tags),
         "postponed_until" => t_string!(i18n, field.postponed_until),
         "responsible_id" => t_string!(i18n, lead.responsible),
+        "duplicate_of" => t_string!(i18n, lead.duplicate_of),
         "q" => t_string!(i18n, field.q),
         _ => t_string!(i18n, field.other),
     }

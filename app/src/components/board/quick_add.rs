@@ -1,7 +1,7 @@
 //! The "+" of a column: a lead with a name, a phone and a category, created in that stage.
 
 use super::state::BoardCtx;
-use crate::api::board::quick_add;
+use crate::api::board::{quick_add, PhoneMatch, QuickAdded};
 use crate::components::errors::ErrorMessage;
 use crate::i18n::*;
 use domain::{AppError, Id};
@@ -15,14 +15,16 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
     let (first_name, phone, category) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    // Leads that already have this phone: shown until the person chooses what to do.
+    let matches = RwSignal::new(Vec::<PhoneMatch>::new());
+    let duplicate_of = RwSignal::new(None::<Id>);
     let categories = ctx.categories.get_value();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move |confirmed: bool| {
         busy.set(true);
         let category_id = category.get_untracked().parse::<Id>().ok();
         spawn_local(async move {
-            match quick_add(stage_id, first_name.get_untracked(), phone.get_untracked(), category_id).await {
-                Ok(card) => {
+            match quick_add(stage_id, first_name.get_untracked(), phone.get_untracked(), category_id, confirmed).await {
+                Ok(QuickAdded::Created(card)) => {
                     ctx.columns.update(|cols| {
                         if let Some(col) = cols.iter_mut().find(|c| c.stage.id == stage_id) {
                             col.cards.retain(|c| c.id != card.id);
@@ -32,10 +34,25 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
                     });
                     on_done.run(());
                 }
+                Ok(QuickAdded::Duplicate(of)) => {
+                    matches.set(Vec::new());
+                    duplicate_of.set(Some(of));
+                }
+                Ok(QuickAdded::Matches(found)) => matches.set(found),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        send(false);
+    };
+    // Another category for the same person is a new lead; the same category would be a duplicate.
+    let same_category = move || {
+        let chosen = category.get().parse::<Id>().ok();
+        matches.with(|m| m.iter().any(|m| m.category_id == chosen))
     };
     view! {
         <form class="quick-add" on:submit=submit data-testid="quick-add">
@@ -55,6 +72,38 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
                 </select>
             </label>
             {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
+            <Show when=move || matches.with(|m| !m.is_empty())>
+                <div class="matches" role="alert" data-testid="phone-matches">
+                    <p>{t!(i18n, board.phone_known)}</p>
+                    <ul>
+                        {move || {
+                            matches
+                                .get()
+                                .into_iter()
+                                .map(|m| {
+                                    view! {
+                                        <li>
+                                            <a href=format!("/leads/{}", m.id)>{m.name}</a>
+                                            " · "
+                                            {m.category.unwrap_or_default()}
+                                            " · "
+                                            <span class="muted">{m.stage}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                    <button type="button" class="secondary" disabled=busy on:click=move |_| send(true) data-testid="create-anyway">
+                        {move || if same_category() { t_string!(i18n, board.create_duplicate) } else { t_string!(i18n, board.add_category) }}
+                    </button>
+                </div>
+            </Show>
+            {move || duplicate_of.get().map(|of| view! {
+                <p class="notice" role="status" data-testid="created-duplicate">
+                    {t!(i18n, board.created_duplicate)}" "<a href=format!("/leads/{of}")>{format!("#{of}")}</a>
+                </p>
+            })}
             <div class="dialog-actions">
                 <button type="button" class="secondary" on:click=move |_| on_done.run(())>
                     {t!(i18n, board.cancel)}

@@ -144,8 +144,69 @@ fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
     let users: Vec<(Id, String)> =
         view.choices.users.iter().filter(|u| u.active && Some(u.id) != view.lead.responsible_id).map(|u| (u.id, u.name.clone())).collect();
     let postponed = view.postponed_until_local.is_some();
+    let move_to = RwSignal::new(None::<Id>);
+    let move_reason = RwSignal::new(None::<Id>);
+    let stages = StoredValue::new(view.choices.stages.clone());
+    let current_stage = view.lead.stage_id;
+    let reasons = move || {
+        move_to.get().and_then(|id| {
+            stages
+                .with_value(|s| s.iter().find(|s| s.id == id).map(|s| s.reasons.iter().filter(|r| !r.retired).cloned().collect::<Vec<_>>()))
+        })
+    };
+    let duplicate_of = RwSignal::new(String::new());
     view! {
         <section class="lead-actions" aria-label=move || t_string!(i18n, lead.actions)>
+            <form
+                class="action-row"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if let Some(to) = move_to.get_untracked() {
+                        if reasons().is_some_and(|r| !r.is_empty()) && move_reason.get_untracked().is_none() {
+                            toasts.push(domain::AppError::invalid("reason", domain::error::Invalid::ReasonRequired));
+                        } else {
+                            run(LeadChange::Move { to, reason: move_reason.get_untracked() });
+                        }
+                    }
+                }
+            >
+                <label class="field">
+                    <span>{t!(i18n, lead.move_to)}</span>
+                    <select
+                        name="move-to"
+                        on:change=move |ev| {
+                            move_to.set(event_target_value(&ev).parse().ok());
+                            move_reason.set(None);
+                        }
+                    >
+                        <option value="">"—"</option>
+                        {stages
+                            .get_value()
+                            .into_iter()
+                            .filter(|s| s.id != current_stage)
+                            .map(|s| view! { <option value=s.id>{s.name}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                {move || {
+                    reasons()
+                        .filter(|r| !r.is_empty())
+                        .map(|list| {
+                            view! {
+                                <label class="field">
+                                    <span>{t!(i18n, field.reason)}</span>
+                                    <select name="move-reason" on:change=move |ev| move_reason.set(event_target_value(&ev).parse().ok())>
+                                        <option value="">"—"</option>
+                                        {list.into_iter().map(|r| view! { <option value=r.id>{r.name}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                            }
+                        })
+                }}
+                <button type="submit" class="secondary" disabled=move || busy.get() || move_to.get().is_none() data-testid="move-lead">
+                    {t!(i18n, lead.move_submit)}
+                </button>
+            </form>
             <form
                 class="action-row"
                 on:submit=move |ev| {
@@ -191,6 +252,24 @@ fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
                             </button>
                         }
                     })}
+            </form>
+            <form
+                class="action-row"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    match duplicate_of.get_untracked().trim().trim_start_matches('#').parse::<Id>() {
+                        Ok(of) => run(LeadChange::MarkDuplicate(of)),
+                        Err(_) => toasts.push(domain::AppError::invalid("duplicate_of", domain::error::Invalid::NotFound)),
+                    }
+                }
+            >
+                <label class="field">
+                    <span>{t!(i18n, lead.duplicate_of)}</span>
+                    <input type="text" inputmode="numeric" name="duplicate-of" placeholder="#123" on:input=move |ev| duplicate_of.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="secondary" disabled=busy data-testid="mark-duplicate">
+                    {t!(i18n, lead.mark_duplicate)}
+                </button>
             </form>
             <div class="action-row">
                 {if archived {

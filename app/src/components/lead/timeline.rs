@@ -18,7 +18,7 @@ pub const KIND_GROUPS: [(&str, &[&str]); 6] = [
     ("all", &[]),
     ("notes", &["note"]),
     ("stages", &["stage_changed"]),
-    ("fields", &["field_changed", "transferred", "postponed", "archived", "restored", "marked_duplicate"]),
+    ("fields", &["field_changed", "transferred", "postponed", "archived", "restored", "marked_duplicate", "duplicate_found"]),
     ("tasks", &["task_created", "task_done", "task_reopened"]),
     ("calls", &["call"]),
 ];
@@ -62,6 +62,7 @@ fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterCh
         TimelineEvent::Archived => t_string!(i18n, timeline.archived).to_string(),
         TimelineEvent::Restored => t_string!(i18n, timeline.restored).to_string(),
         TimelineEvent::MarkedDuplicate { of } => format!("{} #{of}", t_string!(i18n, timeline.duplicate)),
+        TimelineEvent::DuplicateFound { duplicate } => format!("{} #{duplicate}", t_string!(i18n, timeline.duplicate_found)),
         TimelineEvent::TaskCreated { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_created)),
         TimelineEvent::TaskDone { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_done)),
         TimelineEvent::TaskReopened { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_reopened)),
