@@ -8,9 +8,9 @@ const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
 export const ports = { setupDesktop: 3101, setupPhone: 3103, demoDesktop: 3102, demoPhone: 3104 };
 export const demoPassword = 'demo-password-1';
 
-function server(name: string, port: number, demoLeads?: number) {
+function server(name: string, port: number, demoLeads?: number, salesSee = 'all') {
   const db = `tmp/${name}.db`;
-  const fill = demoLeads === undefined ? '' : `"${bin}" demo --leads ${demoLeads} && `;
+  const fill = demoLeads === undefined ? '' : `"${bin}" demo --leads ${demoLeads} --sales-see ${salesSee} && `;
   return {
     command: `mkdir -p tmp && rm -f ${db} ${db}-wal ${db}-shm && ${fill}exec "${bin}" serve --addr 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/health`,
@@ -63,8 +63,9 @@ export default defineConfig({
   webServer: [
     server('setup-desktop', ports.setupDesktop),
     server('setup-phone', ports.setupPhone),
-    // Each project moves cards on a school of its own, so the two never race for a card.
+    // Each project moves cards on a school of its own, so the two never race for a card. The
+    // phone project's school lets sales staff see only their own leads; the desktop's, all.
     server('demo-desktop', ports.demoDesktop, 1500),
-    server('demo-phone', ports.demoPhone, 1500),
+    server('demo-phone', ports.demoPhone, 1500, 'own'),
   ],
 });

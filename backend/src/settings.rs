@@ -22,6 +22,17 @@ pub async fn settings_or_default(db: &Db) -> Result<SchoolSettings> {
     Ok(get_settings(db).await?.unwrap_or_default())
 }
 
+/// Whether sales staff see every lead or only their own: the owner's decision.
+pub async fn set_lead_visibility(db: &Db, actor: &User, visibility: domain::settings::LeadVisibility) -> Result<()> {
+    domain::access::can(actor, domain::access::Action::ManageSchool, settings_or_default(db).await?.lead_visibility)?;
+    with_pool!(db, pool => sqlx::query("UPDATE school_settings SET lead_visibility = $1 WHERE id = 1")
+        .bind(visibility.as_str())
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
 /// True once the set-up has run: from then on the set-up form is gone for good.
 pub async fn is_set_up(db: &Db) -> Result<bool> {
     Ok(get_settings(db).await?.is_some())

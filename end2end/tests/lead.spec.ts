@@ -13,8 +13,11 @@ async function ownLead(page: Page, info: TestInfo, n: number): Promise<string> {
   await page.goto(`${demoURL(info)}/leads?sort=name`);
   await hydrated(page);
   await page.getByTestId('filter-toggle').click();
-  await page.getByTestId('filter-panel').locator('select[name="responsible"]').selectOption({ label: USER_NAME });
-  await expect(page).toHaveURL(/responsible=\d+/);
+  const option = page.getByTestId('filter-panel').locator('select[name="responsible"] option', { hasText: USER_NAME });
+  const userId = await option.getAttribute('value');
+  // A fresh page load, so no row of the unfiltered list can be taken while the filtered one loads.
+  await page.goto(`${demoURL(info)}/leads?responsible=${userId}&sort=name`);
+  await hydrated(page);
   const row = page.locator('tr.lead-row').nth(n);
   await expect(row).toBeVisible();
   return (await row.getAttribute('data-lead-id'))!;
@@ -147,4 +150,32 @@ test('quick add with a known phone shows that person\'s leads; the same category
   await expect(page.getByTestId('created-duplicate')).toBeVisible();
   await openLead(page, info, originalId);
   await expect(page.getByTestId('timeline').locator('[data-kind="duplicate_found"]')).toBeVisible();
+});
+
+test("another person's lead by direct URL: read-only where sales see all, not found where they see their own", async ({ page, browser }, info) => {
+  // The owner finds a lead of another sales user.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const owner = await context.newPage();
+  await signIn(owner, info, 'admin');
+  await owner.goto(`${demoURL(info)}/leads`);
+  await hydrated(owner);
+  await owner.getByTestId('filter-toggle').click();
+  const option = owner.getByTestId('filter-panel').locator('select[name="responsible"] option', { hasText: 'Анна Петрова' });
+  await owner.goto(`${demoURL(info)}/leads?responsible=${await option.getAttribute('value')}`);
+  await hydrated(owner);
+  const theirs = (await owner.locator('tr.lead-row').first().getAttribute('data-lead-id'))!;
+  await context.close();
+
+  await signIn(page, info, USER);
+  await page.goto(`${demoURL(info)}/leads/${theirs}`);
+  await hydrated(page);
+  if (info.project.name === 'phone') {
+    await expect(page.getByRole('alert')).toHaveText('Не найдено.');
+    await expect(page.getByTestId('lead-card')).toHaveCount(0);
+  } else {
+    await expect(page.getByTestId('lead-card')).toBeVisible();
+    await expect(page.getByTestId('edit-lead')).toHaveCount(0);
+    await expect(page.getByTestId('timeline').locator('textarea[name="note"]')).toHaveCount(0);
+  }
+  await page.screenshot({ path: info.outputPath('other-lead.png'), fullPage: true });
 });

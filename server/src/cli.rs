@@ -46,6 +46,9 @@ pub enum Command {
         leads: u32,
         #[arg(long, env = "VORONKA_DEMO_SEED", default_value_t = 2026)]
         seed: u64,
+        /// Which leads sales staff see: all of them, or only their own
+        #[arg(long, env = "VORONKA_DEMO_SALES_SEE", default_value = "all", value_parser = ["all", "own"])]
+        sales_see: String,
         /// The demo users' password (random when not given); from the environment only
         #[arg(skip = std::env::var("VORONKA_DEMO_PASSWORD").ok())]
         password: Option<String>,
@@ -182,7 +185,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             db.close().await;
             Ok(())
         }
-        Command::Demo { leads, seed, password } => {
+        Command::Demo { leads, seed, password, sales_see } => {
             if let Some(p) = &password {
                 domain::user::validate_password(p)
                     .map_err(|_| format!("VORONKA_DEMO_PASSWORD must be at least {} characters", domain::user::MIN_PASSWORD_LEN))?;
@@ -190,7 +193,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             let db = open(&url).await?;
             let started = std::time::Instant::now();
             let summary = backend::demo::generate(&db, leads as usize, seed, password).await.map_err(describe)?;
+            let visibility = domain::settings::LeadVisibility::parse(&sales_see).unwrap_or_default();
+            let users = backend::users::list_users(&db).await.map_err(describe)?;
+            let owner = users.iter().find(|u| u.role == domain::user::Role::Owner).ok_or("the demo school has no owner")?;
+            backend::settings::set_lead_visibility(&db, owner, visibility).await.map_err(describe)?;
             println!("demo school created with {} leads in {:.1} s", summary.leads, started.elapsed().as_secs_f64());
+            println!("  sales staff see {} leads", visibility.as_str());
             for (login, role) in &summary.logins {
                 println!("  login: {login:<14} role: {:<14} password: {}", role.as_str(), summary.password);
             }

@@ -74,7 +74,13 @@ fn LeadScreen(
                                 .into_any()
                         }
                         (Err(AppError::Unauthorized), _) => view! { <Redirect path="/login" /> }.into_any(),
-                        (Err(e), _) | (_, Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => {
+                            view! {
+                                <HydrationMark />
+                                <ErrorMessage error=e />
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -40,7 +40,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
     };
     provide_context(ctx);
     Effect::new(move |_| dnd::install());
-    live::listen(page.me, reload);
+    live::listen(page.me, Callback::new(move |_| ctx.reload_when_idle()));
 
     let stage_ids = move || ctx.columns.with(|c| c.iter().map(|c| c.stage.id).collect::<Vec<_>>());
     view! {

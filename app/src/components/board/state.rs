@@ -74,6 +74,19 @@ pub struct BoardCtx {
 }
 
 impl BoardCtx {
+    /// Reloads the board for someone else's change, but never under the user's hands: while a card
+    /// is dragged, picked up with the keyboard or waiting for its reason, it waits and tries again.
+    pub fn reload_when_idle(self) {
+        let busy = self.drag.with_untracked(Option::is_some)
+            || self.keyboard.with_untracked(Option::is_some)
+            || self.picker.with_untracked(Option::is_some);
+        if busy {
+            set_timeout(move || self.reload_when_idle(), std::time::Duration::from_millis(400));
+        } else {
+            self.reload.run(());
+        }
+    }
+
     pub fn stage(&self, id: Id) -> Option<Stage> {
         self.stages.with_value(|s| s.iter().find(|s| s.id == id).cloned())
     }
