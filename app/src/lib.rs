@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=routes::setup::SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=routes::board::BoardPage ssr=SsrMode::Async />
                     <Route path=path!("/leads") view=routes::list::ListPage ssr=SsrMode::Async />
+                    <Route path=path!("/leads/new") view=routes::new_lead::NewLeadPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id") view=routes::lead::LeadPage ssr=SsrMode::Async />
                     <Route path=path!("/calls") view=routes::calls::CallsPage ssr=SsrMode::Async />
                 </Routes>

@@ -179,3 +179,24 @@ test("another person's lead by direct URL: read-only where sales see all, not fo
   }
   await page.screenshot({ path: info.outputPath('other-lead.png'), fullPage: true });
 });
+
+test('a new lead from the full form: a missing name is named, then the lead opens', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  await page.goto(`${demoURL(info)}/leads`);
+  await hydrated(page);
+  await page.getByTestId('new-lead').click();
+  await expect(page).toHaveURL(/\/leads\/new$/);
+  await hydrated(page);
+  await page.getByTestId('save-lead').click();
+  await expect(page.locator('label.field.invalid input[name="first_name"]')).toBeVisible();
+  const surname = `Новикова${Date.now() % 100000}`;
+  const digits = String(Date.now() % 10000000).padStart(7, '0');
+  await page.locator('input[name="first_name"]').fill('Алёна');
+  await page.locator('input[name="surname"]').fill(surname);
+  await page.locator('input[name="phone"]').fill(`8 (999) ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5, 7)}`);
+  await page.locator('input[name="email"]').fill('alena@example.com');
+  await page.getByTestId('save-lead').click();
+  await expect(page).toHaveURL(/\/leads\/\d+$/);
+  await expect(page.locator('.lead-head h1')).toContainText(surname);
+  await expect(page.getByTestId('lead-details')).toContainText(`+7 (999) ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5, 7)}`);
+});

@@ -102,34 +102,46 @@ pub async fn quick_add(
         let user = current_user().await?;
         let db = state()?.db;
         let draft = LeadDraft { first_name, phone, category_id, stage_id: Some(stage_id), ..LeadDraft::default() };
-        // Validate first, so a bad phone is named before any matching.
-        let valid = draft.validate(chrono::Utc::now().date_naive())?;
-        let matches = match &valid.phone {
-            Some(phone) => backend::leads::phone_matches(&db, &user, phone).await?,
-            None => Vec::new(),
-        };
-        if !confirmed && !matches.is_empty() {
-            let d = backend::dictionaries::all(&db).await?;
-            let stages = backend::stages::list_stages(&db).await?;
-            return Ok(QuickAdded::Matches(
-                matches
-                    .into_iter()
-                    .map(|m| PhoneMatch {
-                        id: m.id,
-                        name: m.full_name(),
-                        category_id: m.category_id,
-                        category: domain::dictionary::Dictionaries::name_of(&d.categories, m.category_id).map(str::to_string),
-                        stage: stages.iter().find(|s| s.id == m.stage_id).map(|s| s.name.clone()).unwrap_or_default(),
-                    })
-                    .collect(),
-            ));
-        }
-        let lead = backend::leads::create_lead(&db, &user, draft).await?;
-        if let Some(original) = matches.iter().find(|m| m.category_id == lead.category_id && m.duplicate_of.is_none()) {
-            backend::actions::mark_duplicate(&db, &user, lead.id, lead.version, original.id).await?;
-            return Ok(QuickAdded::Duplicate(original.id));
-        }
-        Ok(QuickAdded::Created(backend::board::card(&db, &user, lead.id).await?))
+        Ok(create_checked(&db, &user, draft, confirmed).await?.0)
     })
     .await
+}
+
+/// Creates a lead unless its phone is known and the creator has not confirmed; once confirmed, a
+/// lead with the same phone and category as an existing one is created as its duplicate. Answers
+/// with what happened and the new lead's id (0 when nothing was created).
+#[cfg(feature = "ssr")]
+pub(crate) async fn create_checked(
+    db: &backend::Db,
+    user: &domain::user::User,
+    draft: domain::lead::LeadDraft,
+    confirmed: bool,
+) -> Result<(QuickAdded, Id), AppError> {
+    // Validate first, so a bad phone is named before any matching.
+    let valid = draft.validate(chrono::Utc::now().date_naive())?;
+    let matches = match &valid.phone {
+        Some(phone) => backend::leads::phone_matches(db, user, phone).await?,
+        None => Vec::new(),
+    };
+    if !confirmed && !matches.is_empty() {
+        let d = backend::dictionaries::all(db).await?;
+        let stages = backend::stages::list_stages(db).await?;
+        let found = matches
+            .into_iter()
+            .map(|m| PhoneMatch {
+                id: m.id,
+                name: m.full_name(),
+                category_id: m.category_id,
+                category: domain::dictionary::Dictionaries::name_of(&d.categories, m.category_id).map(str::to_string),
+                stage: stages.iter().find(|s| s.id == m.stage_id).map(|s| s.name.clone()).unwrap_or_default(),
+            })
+            .collect();
+        return Ok((QuickAdded::Matches(found), 0));
+    }
+    let lead = backend::leads::create_lead(db, user, draft).await?;
+    if let Some(original) = matches.iter().find(|m| m.category_id == lead.category_id && m.duplicate_of.is_none()) {
+        backend::actions::mark_duplicate(db, user, lead.id, lead.version, original.id).await?;
+        return Ok((QuickAdded::Duplicate(original.id), lead.id));
+    }
+    Ok((QuickAdded::Created(backend::board::card(db, user, lead.id).await?), lead.id))
 }

@@ -103,6 +103,36 @@ pub async fn save_lead(lead_id: Id, expected_version: i64, draft: LeadDraft) -> 
     .await
 }
 
+/// What creating a lead led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Created {
+    Lead(Id),
+    /// Created, then marked as a duplicate of `of` (same phone and category).
+    Duplicate {
+        of: Id,
+    },
+    /// Nothing created yet: these leads have the phone.
+    Matches(Vec<crate::api::board::PhoneMatch>),
+}
+
+/// Creates a lead from the full form; see [`crate::api::board::create_checked`] for phones that
+/// are already known.
+#[server(endpoint = "create_lead", input = Json)]
+pub async fn create_lead(draft: LeadDraft, confirmed: bool) -> Result<Created, AppError> {
+    use crate::api::board::{create_checked, QuickAdded};
+    use crate::server::{current_user, respond, state};
+    respond(async {
+        let user = current_user().await?;
+        let db = state()?.db;
+        Ok(match create_checked(&db, &user, draft, confirmed).await? {
+            (QuickAdded::Matches(found), _) => Created::Matches(found),
+            (QuickAdded::Duplicate(of), _) => Created::Duplicate { of },
+            (QuickAdded::Created(_), id) => Created::Lead(id),
+        })
+    })
+    .await
+}
+
 /// A lead action other than editing fields and moving.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LeadChange {

@@ -52,6 +52,9 @@ fn LeadList(page: Resource<Result<ListAnswer, AppError>>, query: Memo<String>, p
         <main class="list-page">
             <div class="page-tools">
                 <h1>{t!(i18n, list.title)}</h1>
+                <A href="/leads/new" attr:class="button secondary" attr:data-testid="new-lead">
+                    {t!(i18n, lead.new_title)}
+                </A>
                 <A href=move || format!("/?{}", url.filter.get().to_query()) attr:class="button secondary">
                     {t!(i18n, list.to_board)}
                 </A>

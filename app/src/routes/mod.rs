@@ -5,6 +5,7 @@ pub mod calls;
 pub mod lead;
 pub mod list;
 pub mod login;
+pub mod new_lead;
 pub mod not_found;
 pub mod setup;
 pub mod signed_in;

@@ -1,8 +1,12 @@
-//! The lead's edit form: every field of the SPEC's lead except the stage (moved on the board) and
-//! the responsible (transferred). The server validates; its message appears under the field it
-//! names. A conflicting save shows the fresh lead instead of overwriting it.
+//! The lead form, for a new lead and for editing: every field of the SPEC's lead; the stage only
+//! when creating (afterwards it moves on the board) and never the responsible (transferred). The
+//! server validates; its message appears under the field it names. A conflicting save shows the
+//! fresh lead instead of overwriting it. A new lead whose phone is known shows that person's leads
+//! first (seed 000: one lead per licence category).
 
-use crate::api::lead::{save_lead, LeadView};
+use crate::api::board::PhoneMatch;
+use crate::api::lead::{create_lead, save_lead, Created};
+use crate::api::list::FilterChoices;
 use crate::components::errors::{error_view, reason_text};
 use crate::components::toast::Toasts;
 use crate::i18n::*;
@@ -15,14 +19,29 @@ use leptos::task::spawn_local;
 type GetText = fn(&LeadDraft) -> String;
 type SetText = fn(&mut LeadDraft, String);
 
+/// What the form saves into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormTarget {
+    Create,
+    Edit { lead_id: Id, version: i64 },
+}
+
+/// `on_saved` gets the lead's id (a new lead's, or the original's when it was created as a duplicate).
 #[component]
-pub fn LeadForm(view: LeadView, on_saved: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn LeadForm(
+    initial: LeadDraft,
+    choices: FilterChoices,
+    target: FormTarget,
+    on_saved: Callback<Id>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let draft = RwSignal::new(LeadDraft::from_lead(&view.lead));
+    let current = initial.clone();
+    let draft = RwSignal::new(initial);
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let toasts = expect_context::<Toasts>();
-    let (lead_id, version) = (view.lead.id, view.lead.version);
+    let matches = RwSignal::new(Vec::<PhoneMatch>::new());
     let field_error = move |name: &'static str| {
         move || match error.get() {
             Some(AppError::Validation { field, reason }) if field == name => {
@@ -79,33 +98,57 @@ pub fn LeadForm(view: LeadView, on_saved: Callback<()>, on_cancel: Callback<()>)
     let dict = |entries: &[DictionaryEntry], current: Option<Id>| -> Vec<(String, String)> {
         entries.iter().filter(|e| e.active || Some(e.id) == current).map(|e| (e.id.to_string(), e.name.clone())).collect()
     };
-    let c = &view.choices;
-    let l = &view.lead;
-    let branches = dict(&c.branches, l.branch_id);
-    let categories = dict(&c.categories, l.category_id);
-    let channels = dict(&c.channels, Some(l.channel_id));
-    let sources = dict(&c.sources, l.contact_source_id);
+    let c = &choices;
+    let branches = dict(&c.branches, current.branch_id);
+    let categories = dict(&c.categories, current.category_id);
+    let channels = dict(&c.channels, current.channel_id);
+    let sources = dict(&c.sources, current.contact_source_id);
+    let stages: Vec<(String, String)> = c.stages.iter().map(|s| (s.id.to_string(), s.name.clone())).collect();
     let tags: Vec<String> = c.tags.iter().map(|t| t.name.clone()).collect();
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move |confirmed: bool| {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match save_lead(lead_id, version, draft.get_untracked()).await {
-                Ok(_) => on_saved.run(()),
-                Err(e @ AppError::Conflict { .. }) => {
-                    // The card reloads with the other person's version; the toast says why.
-                    toasts.push(e);
-                    on_saved.run(());
-                }
-                Err(e) => error.set(Some(e)),
+            match target {
+                FormTarget::Edit { lead_id, version } => match save_lead(lead_id, version, draft.get_untracked()).await {
+                    Ok(_) => on_saved.run(lead_id),
+                    Err(e @ AppError::Conflict { .. }) => {
+                        // The card reloads with the other person's version; the toast says why.
+                        toasts.push(e);
+                        on_saved.run(lead_id);
+                    }
+                    Err(e) => error.set(Some(e)),
+                },
+                FormTarget::Create => match create_lead(draft.get_untracked(), confirmed).await {
+                    Ok(Created::Lead(id) | Created::Duplicate { of: id }) => on_saved.run(id),
+                    Ok(Created::Matches(found)) => matches.set(found),
+                    Err(e) => error.set(Some(e)),
+                },
             }
             busy.set(false);
         });
     };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(false);
+    };
+    let same_category = move || {
+        let chosen = draft.with(|d| d.category_id);
+        matches.with(|m| m.iter().any(|m| m.category_id == chosen))
+    };
     view! {
         <form class="lead-form" on:submit=save data-testid="lead-form" novalidate>
             <div class="form-grid">
+                {(target == FormTarget::Create)
+                    .then(|| {
+                        pick(
+                            "stage_id",
+                            t_string!(i18n, field.stage_id).into(),
+                            stages.clone(),
+                            |d| d.stage_id.map(|v| v.to_string()).unwrap_or_default(),
+                            |d, v| d.stage_id = v.parse().ok(),
+                        )
+                    })}
                 {text("surname", t_string!(i18n, field.surname).into(), "text", |d| d.surname.clone(), |d, v| d.surname = v)}
                 {text("first_name", t_string!(i18n, field.first_name).into(), "text", |d| d.first_name.clone(), |d, v| d.first_name = v)}
                 {text("patronymic", t_string!(i18n, field.patronymic).into(), "text", |d| d.patronymic.clone(), |d, v| d.patronymic = v)}
@@ -173,6 +216,33 @@ pub fn LeadForm(view: LeadView, on_saved: Callback<()>, on_cancel: Callback<()>)
                     .filter(|e| matches!(e, AppError::Validation { .. }))
                     .map(|e| view! { <p class="error" role="alert" data-testid="form-error">{error_view(i18n, &e)}</p> })
             }}
+            <Show when=move || matches.with(|m| !m.is_empty())>
+                <div class="matches" role="alert" data-testid="phone-matches">
+                    <p>{t!(i18n, board.phone_known)}</p>
+                    <ul>
+                        {move || {
+                            matches
+                                .get()
+                                .into_iter()
+                                .map(|m| {
+                                    view! {
+                                        <li>
+                                            <a href=format!("/leads/{}", m.id)>{m.name}</a>
+                                            " · "
+                                            {m.category.unwrap_or_default()}
+                                            " · "
+                                            <span class="muted">{m.stage}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                    <button type="button" class="secondary" disabled=busy on:click=move |_| send(true) data-testid="create-anyway">
+                        {move || if same_category() { t_string!(i18n, board.create_duplicate) } else { t_string!(i18n, board.add_category) }}
+                    </button>
+                </div>
+            </Show>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=busy data-testid="save-lead">
                     {t!(i18n, lead.save)}

@@ -1,7 +1,7 @@
 //! The lead card: its fields (read, or the edit form), the person's other leads, the actions
 //! (transfer, postpone, archive/restore) and the timeline.
 
-mod form;
+pub mod form;
 pub mod timeline;
 
 use crate::api::lead::{lead_action, LeadChange, LeadView, TimelineItem};
@@ -10,7 +10,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::*;
 use domain::phone::Phone;
 use domain::Id;
-use form::LeadForm;
+use form::{FormTarget, LeadForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -48,7 +48,13 @@ pub fn LeadCard(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'s
                 </Show>
             </header>
             <Show when=move || editing.get() fallback=details>
-                <LeadForm view=form_view.get_value() on_saved=reload on_cancel=Callback::new(move |_| editing.set(false)) />
+                <LeadForm
+                    initial=domain::lead::LeadDraft::from_lead(&form_view.read_value().lead)
+                    choices=form_view.read_value().choices.clone()
+                    target=FormTarget::Edit { lead_id: form_view.read_value().lead.id, version: form_view.read_value().lead.version }
+                    on_saved=Callback::new(move |_| reload.run(()))
+                    on_cancel=Callback::new(move |_| editing.set(false))
+                />
             </Show>
             {(!others.is_empty())
                 .then(|| {
