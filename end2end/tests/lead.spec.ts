@@ -200,3 +200,22 @@ test('a new lead from the full form: a missing name is named, then the lead open
   await expect(page.locator('.lead-head h1')).toContainText(surname);
   await expect(page.getByTestId('lead-details')).toContainText(`+7 (999) ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5, 7)}`);
 });
+
+test('on a wide screen a card opens in a drawer beside the board; on a phone as a page', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const card = page.locator('section.column article.card').first();
+  const id = (await card.getAttribute('data-lead-id'))!;
+  await card.locator('.card-name a').click();
+  if (info.project.name === 'phone') {
+    await expect(page).toHaveURL(new RegExp(`/leads/${id}$`));
+    await expect(page.getByTestId('lead-card')).toBeVisible();
+    return;
+  }
+  const drawer = page.getByTestId('lead-drawer');
+  await expect(drawer.getByTestId('lead-card')).toHaveAttribute('data-lead-id', id);
+  await expect(page).toHaveURL(`${demoURL(info)}/`);
+  await expect(page.getByTestId('board')).toBeVisible();
+  await page.screenshot({ path: info.outputPath('drawer.png') });
+  await page.keyboard.press('Escape');
+  await expect(drawer).toHaveCount(0);
+});

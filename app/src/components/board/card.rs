@@ -127,9 +127,12 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                     <a
                         href=format!("/leads/{id}")
                         draggable="false"
-                        on:click=|ev| {
+                        on:click=move |ev| {
                             if dnd::take_suppressed_click() {
                                 ev.prevent_default();
+                            } else if super::drawer::wants_drawer(&ev) {
+                                ev.prevent_default();
+                                ctx.drawer.set(Some(id));
                             }
                         }
                     >

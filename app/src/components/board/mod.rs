@@ -3,6 +3,7 @@
 
 mod card;
 mod dnd;
+mod drawer;
 mod live;
 mod quick_add;
 mod reason_picker;
@@ -31,6 +32,8 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
         now: page.board.now,
         query,
         picker: RwSignal::new(None),
+        moving: RwSignal::new(0),
+        drawer: RwSignal::new(None),
         announce: RwSignal::new(None),
         keyboard: RwSignal::new(None),
         drag: RwSignal::new(None),
@@ -50,6 +53,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
             </For>
         </div>
         <ReasonPicker />
+        <drawer::LeadDrawer />
         {move || {
             ctx.drag
                 .get()

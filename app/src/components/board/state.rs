@@ -63,6 +63,10 @@ pub struct BoardCtx {
     pub now: DateTime<Utc>,
     pub query: Memo<String>,
     pub picker: RwSignal<Option<PendingMove>>,
+    /// Moves sent and not yet answered: a reload now would show the board from before them.
+    pub moving: RwSignal<u32>,
+    /// The lead open in the drawer (wide screens).
+    pub drawer: RwSignal<Option<Id>>,
     pub announce: RwSignal<Option<Announcement>>,
     pub keyboard: RwSignal<Option<KeyboardPick>>,
     pub drag: RwSignal<Option<Drag>>,
@@ -75,11 +79,14 @@ pub struct BoardCtx {
 
 impl BoardCtx {
     /// Reloads the board for someone else's change, but never under the user's hands: while a card
-    /// is dragged, picked up with the keyboard or waiting for its reason, it waits and tries again.
+    /// is dragged, picked up with the keyboard, waiting for its reason, on its way to the server or
+    /// open in the drawer (closing the drawer reloads), it waits and tries again.
     pub fn reload_when_idle(self) {
         let busy = self.drag.with_untracked(Option::is_some)
             || self.keyboard.with_untracked(Option::is_some)
-            || self.picker.with_untracked(Option::is_some);
+            || self.picker.with_untracked(Option::is_some)
+            || self.moving.get_untracked() > 0
+            || self.drawer.with_untracked(Option::is_some);
         if busy {
             set_timeout(move || self.reload_when_idle(), std::time::Duration::from_millis(400));
         } else {
@@ -134,17 +141,22 @@ impl BoardCtx {
         let name = card.name.clone();
         self.announce.set(Some(Announcement::Dropped(name, self.stage_name(to_stage))));
         let ctx = *self;
+        ctx.moving.update(|n| *n += 1);
         spawn_local(async move {
-            match move_lead(card_id, to_stage, reason, card.version).await {
-                Ok(fresh) => ctx.columns.update(|cols| {
-                    for col in cols.iter_mut() {
-                        if let Some(slot) = col.cards.iter_mut().find(|c| c.id == card_id) {
-                            *slot = fresh.clone();
+            let answer = move_lead(card_id, to_stage, reason, card.version).await;
+            ctx.moving.try_update(|n| *n = n.saturating_sub(1));
+            match answer {
+                Ok(fresh) => {
+                    ctx.columns.try_update(|cols| {
+                        for col in cols.iter_mut() {
+                            if let Some(slot) = col.cards.iter_mut().find(|c| c.id == card_id) {
+                                *slot = fresh.clone();
+                            }
                         }
-                    }
-                }),
+                    });
+                }
                 Err(error) => {
-                    ctx.columns.set(before);
+                    ctx.columns.try_set(before);
                     let conflict = matches!(error, AppError::Conflict { .. });
                     ctx.toasts.push(error);
                     if conflict {
