@@ -23,6 +23,7 @@ mod rows;
 pub mod search;
 pub mod settings;
 pub mod stages;
+pub mod tasks;
 pub mod timeline;
 pub mod users;
 

@@ -49,3 +49,67 @@ impl Task {
         self.done_at.is_none() && self.due_at < now
     }
 }
+
+/// A task as a form or the API gives it; the due time is on the school's clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskDraft {
+    pub title: String,
+    pub kind: TaskKind,
+    pub due_local: chrono::NaiveDateTime,
+    /// `None`: the author.
+    pub assignee_id: Option<Id>,
+    pub lead_id: Option<Id>,
+}
+
+pub const MAX_TITLE_LEN: usize = 200;
+
+impl TaskDraft {
+    /// The trimmed title, or why it is refused.
+    pub fn title(&self) -> Result<String, crate::AppError> {
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err(crate::AppError::invalid("title", crate::error::Invalid::Required));
+        }
+        if title.chars().count() > MAX_TITLE_LEN {
+            return Err(crate::AppError::invalid("title", crate::error::Invalid::TooLong));
+        }
+        Ok(title.to_string())
+    }
+}
+
+/// "My tasks": open tasks by when they fall due on the school's clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskGroups {
+    pub overdue: Vec<Task>,
+    pub today: Vec<Task>,
+    pub upcoming: Vec<Task>,
+}
+
+impl TaskGroups {
+    /// The navigation badge: what needs doing now (overdue and due today).
+    pub fn active(&self) -> usize {
+        self.overdue.len() + self.today.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_required_and_bounded() {
+        let draft = |title: &str| TaskDraft {
+            title: title.into(),
+            kind: TaskKind::Call,
+            due_local: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(10, 0, 0).unwrap(),
+            assignee_id: None,
+            lead_id: None,
+        };
+        assert_eq!(draft("  Позвонить ").title().unwrap(), "Позвонить");
+        assert!(draft("   ").title().is_err());
+        assert!(draft(&"я".repeat(201)).title().is_err());
+        for kind in [TaskKind::Call, TaskKind::Meeting, TaskKind::Other] {
+            assert_eq!(TaskKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+}
