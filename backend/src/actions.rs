@@ -24,10 +24,7 @@ enum Change {
 }
 
 async fn editable(db: &Db, actor: &User, lead_id: Id, expected_version: i64) -> Result<Lead> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
-    let lead = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
-    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-    can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
+    let lead = leads::lead_for(db, actor, lead_id, true).await?;
     if lead.version != expected_version {
         return Err(AppError::Conflict { current_version: lead.version }.into());
     }
@@ -36,7 +33,6 @@ async fn editable(db: &Db, actor: &User, lead_id: Id, expected_version: i64) -> 
 
 async fn apply(db: &Db, actor: &User, lead: Lead, change: Change, event: TimelineEvent, notify: Option<Id>) -> Result<Lead> {
     let at = now();
-    let data = serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?;
     with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let column = match &change {
@@ -53,17 +49,9 @@ async fn apply(db: &Db, actor: &User, lead: Lead, change: Change, event: Timelin
         };
         let changed = q.bind(at).bind(lead.id).bind(lead.version).execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1").bind(lead.id).fetch_optional(&mut *tx).await?;
-            return Err(current.map(|v| AppError::Conflict { current_version: v }).unwrap_or(AppError::NotFound).into());
+            return Err(crate::db::stale_or_gone!(tx, "leads", lead.id).into());
         }
-        sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(lead.id)
-            .bind(actor.id)
-            .bind(event.kind())
-            .bind(&data)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+        crate::timeline::write_entry!(tx, lead.id, actor.id, event, at)?;
         if let Some(user) = notify {
             sqlx::query("INSERT INTO notifications (user_id, kind, lead_id, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(user)
@@ -164,18 +152,10 @@ pub async fn mark_duplicate(db: &Db, actor: &User, lead_id: Id, expected_version
         .await?
         .rows_affected();
         if changed == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
-            return Err(current.map(|v| AppError::Conflict { current_version: v }).unwrap_or(AppError::NotFound).into());
+            return Err(crate::db::stale_or_gone!(tx, "leads", lead_id).into());
         }
         for (on, event) in &entries {
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(*on)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, *on, actor.id, event, at)?;
         }
         tx.commit().await?;
     });

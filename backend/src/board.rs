@@ -15,11 +15,6 @@ use domain::user::{initials, User};
 use domain::{AppError, Id};
 use std::collections::HashMap;
 
-/// The school's time zone; an unknown name (the settings form validates it) falls back to Moscow.
-fn school_tz(name: &str) -> Tz {
-    name.parse().unwrap_or(chrono_tz::Europe::Moscow)
-}
-
 /// Cards per column on first load.
 pub const PAGE: i64 = 50;
 
@@ -57,7 +52,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let at = now();
     let shown: Vec<_> = stages::list_stages(db).await?.into_iter().filter(|s| s.shown_on_board).collect();
     let base = Where::build(filter, scope, at, db.dialect());
-    let tz = school_tz(&settings.timezone);
+    let tz = settings::school_tz(&settings.timezone);
 
     let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", base.sql());
     let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &base.binds).fetch_all(pool).await)?;
@@ -79,7 +74,7 @@ pub async fn load_column(db: &Db, user: &User, filter: &LeadFilter, stage_id: Id
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
     let base = Where::build(filter, lead_scope(user, settings.lead_visibility), now(), db.dialect());
-    let mut cards = page(db, &base, stage_id, after, school_tz(&settings.timezone)).await?;
+    let mut cards = page(db, &base, stage_id, after, settings::school_tz(&settings.timezone)).await?;
     attach_tags(db, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
     Ok(cards)
 }
@@ -92,7 +87,7 @@ pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
     let row = with_pool!(db, pool => sqlx::query_as::<_, CardRow>(&sql).bind(lead_id).fetch_optional(pool).await)?;
     let row = row.ok_or(AppError::NotFound)?;
     can(user, Action::ViewLead { responsible: row.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-    let mut one = card_from(row, school_tz(&settings.timezone));
+    let mut one = card_from(row, settings::school_tz(&settings.timezone));
     attach_tags(db, &mut [&mut one]).await?;
     Ok(one)
 }
@@ -154,6 +149,7 @@ async fn attach_tags(db: &Db, cards: &mut [&mut BoardCard]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::school_tz;
     use chrono::TimeZone;
 
     #[test]

@@ -135,10 +135,10 @@ pub struct NoAnswer {
 
 /// "No answer": logs the attempt and creates a call-back task due in two hours, in one transaction.
 pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
-    let lead = editable(db, actor, lead_id).await?;
+    let lead = leads::lead_for(db, actor, lead_id, true).await?;
     let at = now();
     let due = at + Duration::minutes(RETRY_AFTER_MINUTES);
-    let tz = crate::list::school_tz(&settings::settings_or_default(db).await?.timezone);
+    let tz = settings::school_tz(&settings::settings_or_default(db).await?.timezone);
     let title = "Перезвонить (не дозвонились)";
     let assignee = lead.responsible_id.unwrap_or(actor.id);
     let call = TimelineEvent::Call {
@@ -163,14 +163,7 @@ pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
         .fetch_one(&mut *tx)
         .await?;
         for event in [call, TimelineEvent::TaskCreated { task_id, title: title.into() }] {
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(lead_id)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, lead_id, actor.id, event, at)?;
         }
         tx.commit().await?;
         task_id
@@ -188,7 +181,7 @@ pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
 /// "Reached": logs the call and the note, if any; an optional stage change follows through
 /// [`crate::moves::move_lead`], with its reason.
 pub async fn reached(db: &Db, actor: &User, lead_id: Id, note: &str, mv: Option<MoveLead>) -> Result<()> {
-    let lead = editable(db, actor, lead_id).await?;
+    let lead = leads::lead_for(db, actor, lead_id, true).await?;
     let note = note.trim();
     if note.chars().count() > domain::lead::MAX_NOTE_LEN {
         return Err(AppError::invalid("note", domain::error::Invalid::TooLong).into());
@@ -213,27 +206,12 @@ pub async fn reached(db: &Db, actor: &User, lead_id: Id, note: &str, mv: Option<
     with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         for event in &events {
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(lead_id)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, lead_id, actor.id, event, at)?;
         }
         tx.commit().await?;
     });
     publish_update(db, actor, &lead).await;
     Ok(())
-}
-
-async fn editable(db: &Db, actor: &User, lead_id: Id) -> Result<Lead> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
-    let lead = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
-    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-    can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
-    Ok(lead)
 }
 
 async fn publish_update(db: &Db, actor: &User, lead: &Lead) {

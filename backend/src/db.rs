@@ -56,6 +56,17 @@ impl WritePool for PgPool {
     }
 }
 
+/// After an `UPDATE … WHERE id = ? AND version = ?` changed no row, inside the transaction `tx`: a
+/// `Conflict` naming the row's current version, or `NotFound` when the row is gone.
+macro_rules! stale_or_gone {
+    ($tx:ident, $table:literal, $id:expr) => {{
+        let current: Option<i64> =
+            sqlx::query_scalar(concat!("SELECT version FROM ", $table, " WHERE id = $1")).bind($id).fetch_optional(&mut *$tx).await?;
+        current.map(|v| domain::AppError::Conflict { current_version: v }).unwrap_or(domain::AppError::NotFound)
+    }};
+}
+pub(crate) use stale_or_gone;
+
 pub const DEFAULT_URL: &str = "sqlite://voronka.db";
 
 /// Which database a URL names, checked before any connection is tried.

@@ -4,8 +4,7 @@
 use crate::db::{Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
-use crate::{leads, settings, with_pool};
-use domain::access::{can, Action};
+use crate::{leads, with_pool};
 use domain::error::Invalid;
 use domain::event::{LeadEvent, LeadEventKind};
 use domain::lead::{changes, FieldChange, Gearbox, Gender, Lead, LeadDraft};
@@ -22,10 +21,7 @@ const REFERENCES: [(&str, &str); 4] =
 /// `expected_version`. The stage and the responsible are not edited here (they move and transfer).
 /// Returns the fresh lead; a `Conflict` names the current version so the form can offer it.
 pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i64, mut draft: LeadDraft) -> Result<Lead> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
-    let old = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
-    can(actor, Action::ViewLead { responsible: old.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-    can(actor, Action::EditLead { responsible: old.responsible_id }, visibility)?;
+    let old = leads::lead_for(db, actor, lead_id, true).await?;
     draft.stage_id = Some(old.stage_id);
     draft.responsible_id = old.responsible_id;
     let new = draft.validate(chrono::Utc::now().date_naive())?;
@@ -100,8 +96,7 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
         .await?
         .rows_affected();
         if changed == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
-            return Err(current.map(|v| AppError::Conflict { current_version: v }).unwrap_or(AppError::NotFound).into());
+            return Err(crate::db::stale_or_gone!(tx, "leads", lead_id).into());
         }
         if old.tags != new.tags {
             sqlx::query("DELETE FROM lead_tags WHERE lead_id = $1").bind(lead_id).execute(&mut *tx).await?;
@@ -112,14 +107,7 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
         }
         for entry in entries {
             let event = TimelineEvent::FieldChanged { field: entry.field.to_string(), old: entry.old, new: entry.new };
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(lead_id)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, lead_id, actor.id, event, at)?;
         }
         tx.commit().await?;
     });

@@ -108,14 +108,7 @@ pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead
             events.push(TimelineEvent::Note { text: text.clone() });
         }
         for event in events {
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, id, actor.id, event, at)?;
         }
         tx.commit().await?;
         id
@@ -174,32 +167,28 @@ struct LeadRow {
 /// The other leads of `lead`'s person (same phone) that `user` may see, oldest first.
 pub async fn person_leads(db: &Db, user: &User, lead: &Lead) -> Result<Vec<Lead>> {
     let Some(person) = lead.person_id else { return Ok(Vec::new()) };
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
     let ids: Vec<Id> = with_pool!(db, pool => sqlx::query_scalar("SELECT id FROM leads WHERE person_id = $1 AND id <> $2 ORDER BY created_at, id LIMIT 50")
         .bind(person)
         .bind(lead.id)
         .fetch_all(pool)
         .await)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(other) = get_lead(db, id).await? {
-            if can(user, Action::ViewLead { responsible: other.responsible_id }, visibility).is_ok() {
-                out.push(other);
-            }
-        }
-    }
-    Ok(out)
+    visible_of(db, user, ids).await
 }
 
 /// The leads `user` may see whose phone is `phone` (the person's leads), oldest first.
 pub async fn phone_matches(db: &Db, user: &User, phone: &Phone) -> Result<Vec<Lead>> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
     let ids: Vec<Id> = with_pool!(db, pool => sqlx::query_scalar(
         "SELECT l.id FROM leads l JOIN persons p ON p.id = l.person_id WHERE p.phone = $1 ORDER BY l.created_at, l.id LIMIT 20"
     )
     .bind(phone.as_str())
     .fetch_all(pool)
     .await)?;
+    visible_of(db, user, ids).await
+}
+
+/// The leads of `ids` that `user` may see, in the same order.
+async fn visible_of(db: &Db, user: &User, ids: Vec<Id>) -> Result<Vec<Lead>> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(lead) = get_lead(db, id).await? {
@@ -209,6 +198,18 @@ pub async fn phone_matches(db: &Db, user: &User, phone: &Phone) -> Result<Vec<Le
         }
     }
     Ok(out)
+}
+
+/// The lead `actor` asks for by id: `NotFound` when they may not see it (so ids of others' leads
+/// reveal nothing), and with `edit`, `Forbidden` when they may see but not change it.
+pub async fn lead_for(db: &Db, actor: &User, lead_id: Id, edit: bool) -> Result<Lead> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    let lead = get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
+    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
+    if edit {
+        can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
+    }
+    Ok(lead)
 }
 
 /// Reads a lead with its tags. Access is the caller's to check.

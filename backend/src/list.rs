@@ -135,13 +135,9 @@ pub fn keyset(w: &mut Where, view: &ListView, dialect: Dialect, cursor: &ListCur
     w.binds.extend([bind.clone(), Bind::Int(cursor.id), bind]);
 }
 
-pub(crate) fn school_tz(name: &str) -> Tz {
-    name.parse().unwrap_or(chrono_tz::Europe::Moscow)
-}
-
 pub(crate) async fn fetch_rows(db: &Db, sql: &str, binds: &[Bind], timezone: &str, key: SortKey) -> Result<Vec<ListRow>> {
     let rows: Vec<RowDb> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, RowDb>(sql), binds).fetch_all(pool).await)?;
-    let tz = school_tz(timezone);
+    let tz = settings::school_tz(timezone);
     Ok(rows.into_iter().map(|r| r.into_row(tz, key)).collect())
 }
 

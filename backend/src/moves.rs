@@ -4,8 +4,7 @@
 use crate::db::{Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
-use crate::{leads, settings, stages, with_pool};
-use domain::access::{can, Action};
+use crate::{leads, stages, with_pool};
 use domain::error::Invalid;
 use domain::event::{LeadEvent, LeadEventKind};
 use domain::lead::{Lead, MoveLead};
@@ -18,10 +17,7 @@ use domain::{AppError, Id};
 /// reason, and `Conflict` when the lead changed since `expected_version`. The stage change and its
 /// timeline entry are written in one transaction; a move to the current stage changes nothing.
 pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
-    let lead = leads::get_lead(db, mv.lead_id).await?.ok_or(AppError::NotFound)?;
-    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-    can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
+    let lead = leads::lead_for(db, actor, mv.lead_id, true).await?;
     let stage = stages::list_stages(db).await?.into_iter().find(|s| s.id == mv.to_stage);
     let stage = stage.ok_or_else(|| AppError::invalid("stage_id", Invalid::NotFound))?;
     stage.check_reason(mv.reason)?;
@@ -33,7 +29,6 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
     }
     let at = now();
     let event = TimelineEvent::StageChanged { from: Some(lead.stage_id), to: mv.to_stage, reason: mv.reason };
-    let data = serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?;
     with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         // The version check and the write are one statement: a concurrent change wins or loses whole.
@@ -50,21 +45,9 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
         .await?
         .rows_affected();
         if changed == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE id = $1").bind(mv.lead_id).fetch_optional(&mut *tx).await?;
-            return Err(match current {
-                Some(v) => AppError::Conflict { current_version: v },
-                None => AppError::NotFound,
-            }
-            .into());
+            return Err(crate::db::stale_or_gone!(tx, "leads", mv.lead_id).into());
         }
-        sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(mv.lead_id)
-            .bind(actor.id)
-            .bind(event.kind())
-            .bind(&data)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+        crate::timeline::write_entry!(tx, mv.lead_id, actor.id, event, at)?;
         tx.commit().await?;
     });
     let moved = leads::get_lead(db, mv.lead_id).await?.ok_or(AppError::NotFound)?;

@@ -33,6 +33,11 @@ pub async fn set_lead_visibility(db: &Db, actor: &User, visibility: domain::sett
     Ok(())
 }
 
+/// The school's time zone; an unknown name (the settings form validates it) falls back to Moscow.
+pub fn school_tz(timezone: &str) -> chrono_tz::Tz {
+    timezone.parse().unwrap_or(chrono_tz::Europe::Moscow)
+}
+
 /// True once the set-up has run: from then on the set-up form is gone for good.
 pub async fn is_set_up(db: &Db) -> Result<bool> {
     Ok(get_settings(db).await?.is_some())

@@ -4,8 +4,8 @@
 
 use crate::db::{Db, WritePool};
 use crate::error::Result;
-use crate::list::school_tz;
 use crate::rows::now;
+use crate::settings::school_tz;
 use crate::{leads, settings, with_pool};
 use chrono::{DateTime, Utc};
 use domain::access::{can, Action};
@@ -117,14 +117,7 @@ pub async fn create_task(db: &Db, actor: &User, draft: TaskDraft) -> Result<Task
         .await?;
         if let Some(lead_id) = draft.lead_id {
             let event = TimelineEvent::TaskCreated { task_id: id, title: title.clone() };
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(lead_id)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, lead_id, actor.id, event, at)?;
         }
         if assignee != actor.id {
             sqlx::query("INSERT INTO notifications (user_id, kind, lead_id, task_id, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -169,18 +162,10 @@ pub async fn set_done(db: &Db, actor: &User, task_id: Id, expected_version: i64,
             .await?
             .rows_affected();
         if changed == 0 {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM tasks WHERE id = $1").bind(task_id).fetch_optional(&mut *tx).await?;
-            return Err(current.map(|v| AppError::Conflict { current_version: v }).unwrap_or(AppError::NotFound).into());
+            return Err(crate::db::stale_or_gone!(tx, "tasks", task_id).into());
         }
         if let Some(lead_id) = task.lead_id {
-            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(lead_id)
-                .bind(actor.id)
-                .bind(event.kind())
-                .bind(serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::timeline::write_entry!(tx, lead_id, actor.id, event, at)?;
         }
         tx.commit().await?;
     });

@@ -13,6 +13,27 @@ use domain::timeline::{TimelineEntry, TimelineEvent};
 use domain::user::User;
 use domain::{AppError, Id};
 
+/// An event as the `data` column holds it.
+pub(crate) fn entry_json(event: &TimelineEvent) -> Result<String> {
+    serde_json::to_string(event).map_err(|e| crate::Error::Config(e.to_string()))
+}
+
+/// Writes one timeline entry inside the open write transaction `tx`, of either database; answers
+/// with sqlx's result, for `?`.
+macro_rules! write_entry {
+    ($tx:ident, $lead:expr, $author:expr, $event:expr, $at:expr) => {
+        sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind($lead)
+            .bind($author)
+            .bind($event.kind())
+            .bind($crate::timeline::entry_json(&$event)?)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await
+    };
+}
+pub(crate) use write_entry;
+
 /// Entries per page.
 pub const PAGE: i64 = 30;
 
@@ -33,19 +54,9 @@ struct EntryRow {
     edited_at: Option<DateTime<Utc>>,
 }
 
-async fn visible_lead(db: &Db, actor: &User, lead_id: Id, edit: bool) -> Result<domain::lead::Lead> {
-    let visibility = settings::settings_or_default(db).await?.lead_visibility;
-    let lead = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
-    can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-    if edit {
-        can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
-    }
-    Ok(lead)
-}
-
 /// A page of the lead's timeline, newest first, optionally of some kinds only.
 pub async fn list(db: &Db, actor: &User, lead_id: Id, kinds: &[String], before: Option<TimelineCursor>) -> Result<Vec<TimelineEntry>> {
-    visible_lead(db, actor, lead_id, false).await?;
+    leads::lead_for(db, actor, lead_id, false).await?;
     let mut sql = String::from("SELECT id, lead_id, author_id, data, created_at, edited_at FROM timeline WHERE lead_id = $1");
     let mut n = 1;
     let kind_params: Vec<String> = kinds
@@ -103,9 +114,9 @@ fn note_text(text: &str) -> Result<String> {
 /// Adds a note by `actor` to a lead they may edit.
 pub async fn add_note(db: &Db, actor: &User, lead_id: Id, text: &str) -> Result<Id> {
     let text = note_text(text)?;
-    visible_lead(db, actor, lead_id, true).await?;
+    leads::lead_for(db, actor, lead_id, true).await?;
     let event = TimelineEvent::Note { text };
-    let data = serde_json::to_string(&event).map_err(|e| crate::Error::Config(e.to_string()))?;
+    let data = entry_json(&event)?;
     let id: Id = with_pool!(db, pool => sqlx::query_scalar("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(lead_id)
         .bind(actor.id)
@@ -124,7 +135,7 @@ async fn own_note(db: &Db, actor: &User, entry_id: Id) -> Result<Id> {
         .fetch_optional(pool)
         .await)?;
     let (lead_id, author, kind) = row.ok_or(AppError::NotFound)?;
-    visible_lead(db, actor, lead_id, false).await?;
+    leads::lead_for(db, actor, lead_id, false).await?;
     if kind != "note" {
         // System entries are the audit log: nobody edits them.
         return Err(AppError::Forbidden.into());
@@ -137,7 +148,7 @@ async fn own_note(db: &Db, actor: &User, entry_id: Id) -> Result<Id> {
 pub async fn edit_note(db: &Db, actor: &User, entry_id: Id, text: &str) -> Result<()> {
     let text = note_text(text)?;
     own_note(db, actor, entry_id).await?;
-    let data = serde_json::to_string(&TimelineEvent::Note { text }).map_err(|e| crate::Error::Config(e.to_string()))?;
+    let data = entry_json(&TimelineEvent::Note { text })?;
     with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         sqlx::query("UPDATE timeline SET data = $1, edited_at = $2 WHERE id = $3 AND kind = 'note'").bind(&data).bind(now()).bind(entry_id).execute(&mut *tx).await?;
