@@ -42,9 +42,8 @@ pub struct LeadView {
 async fn view_of(db: &backend::Db, user: &domain::user::User, id: Id) -> Result<LeadView, AppError> {
     use domain::access::{can, Action};
     use domain::dictionary::Dictionaries;
-    let lead = backend::leads::get_lead(db, id).await?.ok_or(AppError::NotFound)?;
+    let lead = backend::leads::lead_for(db, user, id, false).await?;
     let settings = backend::settings::settings_or_default(db).await?;
-    can(user, Action::ViewLead { responsible: lead.responsible_id }, settings.lead_visibility).map_err(|_| AppError::NotFound)?;
     let can_edit = can(user, Action::EditLead { responsible: lead.responsible_id }, settings.lead_visibility).is_ok();
     let choices = crate::api::list::choices(db).await?;
     let stage = choices.stages.iter().find(|s| s.id == lead.stage_id);
@@ -61,7 +60,7 @@ async fn view_of(db: &backend::Db, user: &domain::user::User, id: Id) -> Result<
             stage: choices.stages.iter().find(|s| s.id == o.stage_id).map(|s| s.name.clone()).unwrap_or_default(),
         })
         .collect();
-    let tz: chrono_tz::Tz = settings.timezone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+    let tz = backend::settings::school_tz(&settings.timezone);
     Ok(LeadView {
         stage: stage.map(|s| s.name.clone()).unwrap_or_default(),
         reason,
@@ -161,7 +160,7 @@ pub async fn lead_action(lead_id: Id, expected_version: i64, action: LeadChange)
             LeadChange::Transfer(to) => actions::transfer(&db, &user, lead_id, expected_version, to).await?,
             LeadChange::Postpone(until) => {
                 let settings = backend::settings::settings_or_default(&db).await?;
-                let tz: chrono_tz::Tz = settings.timezone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+                let tz = backend::settings::school_tz(&settings.timezone);
                 // A local time skipped by a clock change has no UTC moment: say the date is wrong.
                 let until = match until {
                     Some(local) => Some(
@@ -211,7 +210,7 @@ pub async fn lead_timeline(
         let cursor = before.map(|(created_at, id)| TimelineCursor { created_at, id });
         let entries = backend::timeline::list(&db, &user, lead_id, &kinds, cursor).await?;
         let users = backend::users::list_users(&db).await?;
-        let tz: chrono_tz::Tz = backend::settings::settings_or_default(&db).await?.timezone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+        let tz = backend::settings::school_tz(&backend::settings::settings_or_default(&db).await?.timezone);
         Ok(entries
             .into_iter()
             .map(|entry| TimelineItem {

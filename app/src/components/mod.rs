@@ -7,5 +7,6 @@ pub mod format;
 pub mod header;
 pub mod hydration;
 pub mod lead;
+pub mod phone_matches;
 pub mod search;
 pub mod toast;

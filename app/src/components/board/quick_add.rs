@@ -3,6 +3,7 @@
 use super::state::BoardCtx;
 use crate::api::board::{quick_add, PhoneMatch, QuickAdded};
 use crate::components::errors::ErrorMessage;
+use crate::components::phone_matches::PhoneMatches;
 use crate::i18n::*;
 use domain::{AppError, Id};
 use leptos::prelude::*;
@@ -49,11 +50,6 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
         error.set(None);
         send(false);
     };
-    // Another category for the same person is a new lead; the same category would be a duplicate.
-    let same_category = move || {
-        let chosen = category.get().parse::<Id>().ok();
-        matches.with(|m| m.iter().any(|m| m.category_id == chosen))
-    };
     view! {
         <form class="quick-add" on:submit=submit data-testid="quick-add">
             <label>
@@ -72,33 +68,7 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
                 </select>
             </label>
             {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
-            <Show when=move || matches.with(|m| !m.is_empty())>
-                <div class="matches" role="alert" data-testid="phone-matches">
-                    <p>{t!(i18n, board.phone_known)}</p>
-                    <ul>
-                        {move || {
-                            matches
-                                .get()
-                                .into_iter()
-                                .map(|m| {
-                                    view! {
-                                        <li>
-                                            <a href=format!("/leads/{}", m.id)>{m.name}</a>
-                                            " · "
-                                            {m.category.unwrap_or_default()}
-                                            " · "
-                                            <span class="muted">{m.stage}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </ul>
-                    <button type="button" class="secondary" disabled=busy on:click=move |_| send(true) data-testid="create-anyway">
-                        {move || if same_category() { t_string!(i18n, board.create_duplicate) } else { t_string!(i18n, board.add_category) }}
-                    </button>
-                </div>
-            </Show>
+            <PhoneMatches matches chosen_category=Signal::derive(move || category.get().parse::<Id>().ok()) busy on_confirm=Callback::new(move |_| send(true)) />
             {move || duplicate_of.get().map(|of| view! {
                 <p class="notice" role="status" data-testid="created-duplicate">
                     {t!(i18n, board.created_duplicate)}" "<a href=format!("/leads/{of}")>{format!("#{of}")}</a>

@@ -8,6 +8,7 @@ use crate::api::board::PhoneMatch;
 use crate::api::lead::{create_lead, save_lead, Created};
 use crate::api::list::FilterChoices;
 use crate::components::errors::{error_view, reason_text};
+use crate::components::phone_matches::PhoneMatches;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use domain::dictionary::DictionaryEntry;
@@ -132,10 +133,6 @@ pub fn LeadForm(
         ev.prevent_default();
         send(false);
     };
-    let same_category = move || {
-        let chosen = draft.with(|d| d.category_id);
-        matches.with(|m| m.iter().any(|m| m.category_id == chosen))
-    };
     view! {
         <form class="lead-form" on:submit=save data-testid="lead-form" novalidate>
             <div class="form-grid">
@@ -216,33 +213,7 @@ pub fn LeadForm(
                     .filter(|e| matches!(e, AppError::Validation { .. }))
                     .map(|e| view! { <p class="error" role="alert" data-testid="form-error">{error_view(i18n, &e)}</p> })
             }}
-            <Show when=move || matches.with(|m| !m.is_empty())>
-                <div class="matches" role="alert" data-testid="phone-matches">
-                    <p>{t!(i18n, board.phone_known)}</p>
-                    <ul>
-                        {move || {
-                            matches
-                                .get()
-                                .into_iter()
-                                .map(|m| {
-                                    view! {
-                                        <li>
-                                            <a href=format!("/leads/{}", m.id)>{m.name}</a>
-                                            " · "
-                                            {m.category.unwrap_or_default()}
-                                            " · "
-                                            <span class="muted">{m.stage}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </ul>
-                    <button type="button" class="secondary" disabled=busy on:click=move |_| send(true) data-testid="create-anyway">
-                        {move || if same_category() { t_string!(i18n, board.create_duplicate) } else { t_string!(i18n, board.add_category) }}
-                    </button>
-                </div>
-            </Show>
+            <PhoneMatches matches chosen_category=Signal::derive(move || draft.with(|d| d.category_id)) busy on_confirm=Callback::new(move |_| send(true)) />
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=busy data-testid="save-lead">
                     {t!(i18n, lead.save)}
