@@ -2,7 +2,7 @@
 //! until a moment, archive and restore. Each checks the version, writes its timeline entry in the
 //! same transaction and tells open boards.
 
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::{leads, settings, with_pool};
@@ -53,13 +53,7 @@ async fn apply(db: &Db, actor: &User, lead: Lead, change: Change, event: Timelin
         }
         crate::timeline::write_entry!(tx, lead.id, actor.id, event, at)?;
         if let Some(user) = notify {
-            sqlx::query("INSERT INTO notifications (user_id, kind, lead_id, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(user)
-                .bind(NotificationKind::LeadTransferred.as_str())
-                .bind(lead.id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            crate::notifications::notify(&mut tx.conn(), user, NotificationKind::LeadTransferred, Some(lead.id), None, at).await?;
         }
         tx.commit().await?;
     });
@@ -131,6 +125,7 @@ pub async fn mark_duplicate(db: &Db, actor: &User, lead_id: Id, expected_version
     let fold = domain::search::fold;
     let stage = crate::stages::list_stages(db).await?.into_iter().find(|s| fold(&s.name) == fold(DUPLICATE_STAGE)).map(|s| s.id);
     let to_stage = stage.unwrap_or(lead.stage_id);
+    let rules = crate::automation::active_rules(db).await?;
     let at = now();
     let mut entries = vec![(lead_id, TimelineEvent::MarkedDuplicate { of }), (of, TimelineEvent::DuplicateFound { duplicate: lead_id })];
     if to_stage != lead.stage_id {
@@ -156,6 +151,10 @@ pub async fn mark_duplicate(db: &Db, actor: &User, lead_id: Id, expected_version
         }
         for (on, event) in &entries {
             crate::timeline::write_entry!(tx, *on, actor.id, event, at)?;
+        }
+        if to_stage != lead.stage_id {
+            let facts = crate::automation::LeadFacts { lead_id, stage_id: to_stage, responsible_id: lead.responsible_id };
+            crate::automation::after_stage_entered(&mut tx.conn(), &rules, &facts, actor, at).await?;
         }
         tx.commit().await?;
     });

@@ -1,7 +1,7 @@
 //! Call-list mode (seed 001, scenario 6): a filtered list walked one lead at a time, with one-tap
 //! outcomes written to the timeline, and each user's place kept per list.
 
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::filter::Where;
 use crate::list::{count, fetch_rows, keyset, order_by, visible, Side, ROW_SELECT};
@@ -147,24 +147,19 @@ pub async fn no_answer(db: &Db, actor: &User, lead_id: Id) -> Result<NoAnswer> {
         recording_url: None,
         outcome: Some(OUTCOME_NO_ANSWER.into()),
     };
+    let retry = crate::tasks::NewTask {
+        title,
+        kind: TaskKind::Call,
+        due_at: due,
+        assignee_id: assignee,
+        author_id: Some(actor.id),
+        lead_id: Some(lead_id),
+        actor_id: actor.id,
+    };
     let task_id: Id = with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let task_id: Id = sqlx::query_scalar(
-            "INSERT INTO tasks (title, kind, due_at, assignee_id, author_id, lead_id, created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id",
-        )
-        .bind(title)
-        .bind(TaskKind::Call.as_str())
-        .bind(due)
-        .bind(assignee)
-        .bind(actor.id)
-        .bind(lead_id)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await?;
-        for event in [call, TimelineEvent::TaskCreated { task_id, title: title.into() }] {
-            crate::timeline::write_entry!(tx, lead_id, actor.id, event, at)?;
-        }
+        crate::timeline::write_entry!(tx, lead_id, actor.id, call, at)?;
+        let task_id = crate::tasks::insert(&mut tx.conn(), &retry, at).await?;
         tx.commit().await?;
         task_id
     });

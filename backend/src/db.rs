@@ -67,6 +67,48 @@ macro_rules! stale_or_gone {
 }
 pub(crate) use stale_or_gone;
 
+/// An open write transaction's connection of either database, for steps shared by several
+/// services (a task insert, a timeline entry, the automation rules) that must run inside the
+/// caller's transaction. Get one with [`AsConn::conn`] inside a [`with_pool!`] block.
+pub enum Conn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+pub trait AsConn {
+    fn conn(&mut self) -> Conn<'_>;
+}
+
+impl AsConn for sqlx::Transaction<'_, sqlx::Sqlite> {
+    fn conn(&mut self) -> Conn<'_> {
+        Conn::Sqlite(&mut **self)
+    }
+}
+
+impl AsConn for sqlx::Transaction<'_, sqlx::Postgres> {
+    fn conn(&mut self) -> Conn<'_> {
+        Conn::Postgres(&mut **self)
+    }
+}
+
+/// Runs the same block against either connection of a [`Conn`]:
+/// `with_conn!(conn, c => query.execute(&mut *c).await)`.
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(c) => {
+                let $c: &mut sqlx::SqliteConnection = c;
+                $body
+            }
+            $crate::db::Conn::Postgres(c) => {
+                let $c: &mut sqlx::PgConnection = c;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_conn;
+
 pub const DEFAULT_URL: &str = "sqlite://voronka.db";
 
 /// Which database a URL names, checked before any connection is tried.

@@ -1,6 +1,6 @@
 //! Leads: creation with its person, tags and timeline, and reading one back.
 
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::{settings, stages, with_pool};
@@ -15,15 +15,21 @@ use domain::user::User;
 use domain::{AppError, Id};
 
 /// Creates a lead as `actor`: validates, checks every reference, links the person by phone,
-/// stores tags and writes the "created" entry (and the note, if any) in one transaction.
+/// stores tags and writes the "created" entry (and the note, if any) in one transaction, with what
+/// the automation rules do on a new lead.
 pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead> {
+    create_lead_with(db, actor, draft, true).await
+}
+
+/// [`create_lead`], with the automation rules on or off (an import may switch them off).
+pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules: bool) -> Result<Lead> {
+    let rules = if run_rules { crate::automation::active_rules(db).await? } else { crate::automation::ActiveRules::default() };
     let settings = settings::settings_or_default(db).await?;
     can(actor, Action::CreateLead, settings.lead_visibility)?;
     let lead = draft.validate(Utc::now().date_naive())?;
     let stage = stages::list_stages(db).await?.into_iter().find(|s| s.id == lead.stage_id);
     let stage = stage.ok_or_else(|| AppError::invalid("stage_id", Invalid::NotFound))?;
     stage.check_reason(lead.stage_reason_id)?;
-    let responsible = lead.responsible_id.unwrap_or(actor.id);
     let at = now();
     let references = [
         ("branch_id", "branches", lead.branch_id),
@@ -48,6 +54,10 @@ pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
+        };
+        let responsible = match lead.responsible_id {
+            Some(id) => id,
+            None => crate::automation::responsible_for_new_lead(&mut tx.conn(), &rules, lead.branch_id, actor).await?,
         };
         let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *tx).await?;
         match active {
@@ -110,6 +120,8 @@ pub async fn create_lead(db: &Db, actor: &User, draft: LeadDraft) -> Result<Lead
         for event in events {
             crate::timeline::write_entry!(tx, id, actor.id, event, at)?;
         }
+        let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
+        crate::automation::after_lead_created(&mut tx.conn(), &rules, &facts, actor, at).await?;
         tx.commit().await?;
         id
     });

@@ -19,6 +19,8 @@ pub mod filter;
 pub mod leads;
 pub mod list;
 pub mod moves;
+pub mod notifications;
+pub mod automation;
 mod rows;
 pub mod search;
 pub mod settings;

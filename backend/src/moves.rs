@@ -1,7 +1,7 @@
 //! Moving a lead to another stage: the one path for drag and drop, the keyboard, the "Move to…"
 //! menu and (later) the call list and the API.
 
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::{leads, stages, with_pool};
@@ -27,6 +27,7 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
     if lead.stage_id == mv.to_stage {
         return Ok(lead);
     }
+    let rules = crate::automation::active_rules(db).await?;
     let at = now();
     let event = TimelineEvent::StageChanged { from: Some(lead.stage_id), to: mv.to_stage, reason: mv.reason };
     with_pool!(db, pool => {
@@ -48,6 +49,8 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
             return Err(crate::db::stale_or_gone!(tx, "leads", mv.lead_id).into());
         }
         crate::timeline::write_entry!(tx, mv.lead_id, actor.id, event, at)?;
+        let facts = crate::automation::LeadFacts { lead_id: mv.lead_id, stage_id: mv.to_stage, responsible_id: lead.responsible_id };
+        crate::automation::after_stage_entered(&mut tx.conn(), &rules, &facts, actor, at).await?;
         tx.commit().await?;
     });
     let moved = leads::get_lead(db, mv.lead_id).await?.ok_or(AppError::NotFound)?;

@@ -1,7 +1,7 @@
 //! A lead's timeline, newest first, and the notes in it: anyone who may edit the lead adds one;
 //! only its author edits or deletes it. System entries are never changed.
 
-use crate::db::{Db, WritePool};
+use crate::db::{with_conn, Conn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::{leads, settings, with_pool};
@@ -33,6 +33,21 @@ macro_rules! write_entry {
     };
 }
 pub(crate) use write_entry;
+
+/// Writes one timeline entry on an open write transaction's connection.
+pub(crate) async fn write(conn: &mut Conn<'_>, lead_id: Id, author_id: Option<Id>, event: &TimelineEvent, at: DateTime<Utc>) -> Result<()> {
+    let data = entry_json(event)?;
+    with_conn!(conn, c => sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(lead_id)
+        .bind(author_id)
+        .bind(event.kind())
+        .bind(&data)
+        .bind(at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
 
 /// Entries per page.
 pub const PAGE: i64 = 30;

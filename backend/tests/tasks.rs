@@ -52,8 +52,8 @@ both!(tasks_are_created_completed_and_grouped, |db| async move {
     assert_eq!(notified, 1);
 
     let mine = tasks::open_tasks(&db, &anna, anna.id).await.unwrap();
-    assert_eq!(mine.overdue.iter().map(|t| t.id).collect::<Vec<_>>(), vec![overdue.id]);
-    assert_eq!(mine.upcoming.iter().map(|t| t.id).collect::<Vec<_>>(), vec![given.id, later.id]);
+    assert_eq!(mine.overdue.iter().map(|t| t.task.id).collect::<Vec<_>>(), vec![overdue.id]);
+    assert_eq!(mine.upcoming.iter().map(|t| t.task.id).collect::<Vec<_>>(), vec![given.id, later.id]);
     assert_eq!(mine.active(), 1 + mine.today.len());
     assert_eq!(err(tasks::open_tasks(&db, &boris, anna.id).await.unwrap_err()), AppError::Forbidden);
     assert_eq!(tasks::open_tasks(&db, &deputy, anna.id).await.unwrap().overdue.len(), 1);

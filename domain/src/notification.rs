@@ -20,6 +20,10 @@ impl NotificationKind {
             NotificationKind::LeadTransferred => "lead_transferred",
         }
     }
+
+    pub fn parse(s: &str) -> Option<NotificationKind> {
+        [NotificationKind::TaskAssigned, NotificationKind::TaskDue, NotificationKind::LeadTransferred].into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,4 +35,12 @@ pub struct Notification {
     pub task_id: Option<Id>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A notification with the names its text needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub notification: Notification,
+    pub task_title: Option<String>,
+    pub lead_name: Option<String>,
 }

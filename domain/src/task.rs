@@ -77,12 +77,51 @@ impl TaskDraft {
     }
 }
 
+/// A task as lists show it: with its due time on the school's clock and the names it refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskItem {
+    pub task: Task,
+    pub due_local: chrono::NaiveDateTime,
+    pub lead_name: Option<String>,
+    pub assignee_name: String,
+}
+
 /// "My tasks": open tasks by when they fall due on the school's clock.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskGroups {
-    pub overdue: Vec<Task>,
-    pub today: Vec<Task>,
-    pub upcoming: Vec<Task>,
+    pub overdue: Vec<TaskItem>,
+    pub today: Vec<TaskItem>,
+    pub upcoming: Vec<TaskItem>,
+}
+
+/// One of my open tasks falling due soon, so the open app can remind me at its time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueSoon {
+    pub task_id: Id,
+    pub title: String,
+    pub lead_id: Option<Id>,
+    pub due_at: DateTime<Utc>,
+}
+
+/// What the navigation shows and polls: my active tasks (overdue and due today), my unread
+/// notifications, and my tasks falling due before the next poll.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pulse {
+    pub active_tasks: i64,
+    pub unread_notifications: i64,
+    pub due_soon: Vec<DueSoon>,
+    pub now: DateTime<Utc>,
+}
+
+/// How far ahead a pulse lists tasks falling due; the app polls more often than this.
+pub const DUE_SOON_MINUTES: i64 = 5;
+
+/// Parses a due time as a `datetime-local` input gives it, with or without seconds.
+pub fn parse_due_local(s: &str) -> Option<chrono::NaiveDateTime> {
+    let s = s.trim();
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
 }
 
 impl TaskGroups {
@@ -108,6 +147,9 @@ mod tests {
         assert_eq!(draft("  Позвонить ").title().unwrap(), "Позвонить");
         assert!(draft("   ").title().is_err());
         assert!(draft(&"я".repeat(201)).title().is_err());
+        assert_eq!(parse_due_local("2026-12-01T10:05"), Some(draft("x").due_local + chrono::Duration::minutes(5)));
+        assert_eq!(parse_due_local("2026-12-01T10:00:07"), Some(draft("x").due_local + chrono::Duration::seconds(7)));
+        assert_eq!(parse_due_local("завтра"), None);
         for kind in [TaskKind::Call, TaskKind::Meeting, TaskKind::Other] {
             assert_eq!(TaskKind::parse(kind.as_str()), Some(kind));
         }

@@ -42,6 +42,11 @@ pub enum TimelineEvent {
         task_id: Id,
         title: String,
     },
+    /// Its title, kind, due time or assignee changed.
+    TaskChanged {
+        task_id: Id,
+        title: String,
+    },
     TaskDone {
         task_id: Id,
         title: String,
@@ -84,6 +89,7 @@ impl TimelineEvent {
             TimelineEvent::MarkedDuplicate { .. } => "marked_duplicate",
             TimelineEvent::DuplicateFound { .. } => "duplicate_found",
             TimelineEvent::TaskCreated { .. } => "task_created",
+            TimelineEvent::TaskChanged { .. } => "task_changed",
             TimelineEvent::TaskDone { .. } => "task_done",
             TimelineEvent::TaskReopened { .. } => "task_reopened",
             TimelineEvent::Call { .. } => "call",
