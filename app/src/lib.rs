@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads/new") view=routes::new_lead::NewLeadPage ssr=SsrMode::Async />
                     <Route path=path!("/leads/:id") view=routes::lead::LeadPage ssr=SsrMode::Async />
                     <Route path=path!("/calls") view=routes::calls::CallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/tasks") view=routes::tasks::TasksRoute ssr=SsrMode::Async />
+                    <Route path=path!("/settings/automation") view=routes::automation::AutomationRoute ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

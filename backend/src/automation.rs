@@ -90,7 +90,16 @@ pub async fn audit(db: &Db, actor: &User) -> Result<Vec<RuleAudit>> {
         .into_iter()
         .filter_map(|(id, user_id, data, created_at)| {
             let d: AuditData = serde_json::from_str(&data).ok()?;
-            Some(RuleAudit { id, user_id, action: d.action, rule_id: d.rule_id, before: d.before, after: d.after, active: d.active, created_at })
+            Some(RuleAudit {
+                id,
+                user_id,
+                action: d.action,
+                rule_id: d.rule_id,
+                before: d.before,
+                after: d.after,
+                active: d.active,
+                created_at,
+            })
         })
         .collect())
 }
@@ -109,13 +118,11 @@ async fn check_references(db: &Db, config: &RuleConfig) -> Result<()> {
                 return Err(AppError::invalid("stage_id", Invalid::NotFound).into());
             }
         }
-        RuleConfig::LeadCreated { assign: Assign::User { user_id }, .. } => {
-            match crate::users::get_user(db, *user_id).await? {
-                None => return Err(AppError::invalid("user_id", Invalid::NotFound).into()),
-                Some(u) if !u.active => return Err(AppError::invalid("user_id", Invalid::Inactive).into()),
-                Some(_) => {}
-            }
-        }
+        RuleConfig::LeadCreated { assign: Assign::User { user_id }, .. } => match crate::users::get_user(db, *user_id).await? {
+            None => return Err(AppError::invalid("user_id", Invalid::NotFound).into()),
+            Some(u) if !u.active => return Err(AppError::invalid("user_id", Invalid::Inactive).into()),
+            Some(_) => {}
+        },
         RuleConfig::LeadCreated { .. } => {}
     }
     Ok(())
@@ -289,7 +296,13 @@ pub(crate) struct LeadFacts {
 
 /// After a lead is created: tells its responsible when someone else created it, and creates the
 /// first-contact task and the tasks of its first stage.
-pub(crate) async fn after_lead_created(conn: &mut Conn<'_>, rules: &ActiveRules, lead: &LeadFacts, actor: &User, at: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn after_lead_created(
+    conn: &mut Conn<'_>,
+    rules: &ActiveRules,
+    lead: &LeadFacts,
+    actor: &User,
+    at: DateTime<Utc>,
+) -> Result<()> {
     if let Some(responsible) = lead.responsible_id.filter(|r| *r != actor.id) {
         crate::notifications::notify(conn, responsible, NotificationKind::LeadTransferred, Some(lead.lead_id), None, at).await?;
     }
@@ -300,7 +313,13 @@ pub(crate) async fn after_lead_created(conn: &mut Conn<'_>, rules: &ActiveRules,
 }
 
 /// After a lead entered `lead.stage_id`: the tasks the stage's rules create.
-pub(crate) async fn after_stage_entered(conn: &mut Conn<'_>, rules: &ActiveRules, lead: &LeadFacts, actor: &User, at: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn after_stage_entered(
+    conn: &mut Conn<'_>,
+    rules: &ActiveRules,
+    lead: &LeadFacts,
+    actor: &User,
+    at: DateTime<Utc>,
+) -> Result<()> {
     for (_, template) in rules.on_stage.iter().filter(|(stage, _)| *stage == lead.stage_id) {
         create_task(conn, rules, template, lead, actor, at).await?;
     }
@@ -309,7 +328,14 @@ pub(crate) async fn after_stage_entered(conn: &mut Conn<'_>, rules: &ActiveRules
 
 /// A rule's task: for the lead's responsible (the actor when there is none or they left), due by
 /// the template's delay on the school's clock, with no author.
-async fn create_task(conn: &mut Conn<'_>, rules: &ActiveRules, template: &TaskTemplate, lead: &LeadFacts, actor: &User, at: DateTime<Utc>) -> Result<()> {
+async fn create_task(
+    conn: &mut Conn<'_>,
+    rules: &ActiveRules,
+    template: &TaskTemplate,
+    lead: &LeadFacts,
+    actor: &User,
+    at: DateTime<Utc>,
+) -> Result<()> {
     let assignee = match lead.responsible_id {
         Some(r) if is_active_user(conn, r).await? => r,
         _ => actor.id,

@@ -81,13 +81,13 @@ pub trait AsConn {
 
 impl AsConn for sqlx::Transaction<'_, sqlx::Sqlite> {
     fn conn(&mut self) -> Conn<'_> {
-        Conn::Sqlite(&mut **self)
+        Conn::Sqlite(self)
     }
 }
 
 impl AsConn for sqlx::Transaction<'_, sqlx::Postgres> {
     fn conn(&mut self) -> Conn<'_> {
-        Conn::Postgres(&mut **self)
+        Conn::Postgres(self)
     }
 }
 

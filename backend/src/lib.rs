@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod auth;
+pub mod automation;
 pub mod backup;
 pub mod board;
 pub mod calls;
@@ -20,7 +21,6 @@ pub mod leads;
 pub mod list;
 pub mod moves;
 pub mod notifications;
-pub mod automation;
 mod rows;
 pub mod search;
 pub mod settings;

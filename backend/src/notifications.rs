@@ -69,6 +69,7 @@ struct Row {
 /// The newest notifications of `user` (50), unread first.
 pub async fn list(db: &Db, user: &User) -> Result<Vec<NotificationView>> {
     file_due(db, user.id, now()).await?;
+    let tz = crate::settings::school_tz(&crate::settings::settings_or_default(db).await?.timezone);
     let rows: Vec<Row> = with_pool!(db, pool => sqlx::query_as::<_, Row>(
         "SELECT n.id, n.user_id, n.kind, n.lead_id, n.task_id, n.created_at, n.read_at, t.title AS task_title, \
          l.first_name AS lead_first_name, l.patronymic AS lead_patronymic, l.surname AS lead_surname \
@@ -83,7 +84,8 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<NotificationView>> {
         .filter_map(|r| {
             // The CHECK constraint keeps kinds known; a row of a newer version is skipped.
             let kind = NotificationKind::parse(&r.kind)?;
-            let lead_name = r.lead_first_name.as_deref().map(|first| full_name(first, r.lead_patronymic.as_deref(), r.lead_surname.as_deref()));
+            let lead_name =
+                r.lead_first_name.as_deref().map(|first| full_name(first, r.lead_patronymic.as_deref(), r.lead_surname.as_deref()));
             Some(NotificationView {
                 notification: Notification {
                     id: r.id,
@@ -96,6 +98,7 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<NotificationView>> {
                 },
                 task_title: r.task_title,
                 lead_name,
+                created_local: r.created_at.with_timezone(&tz).naive_local(),
             })
         })
         .collect())

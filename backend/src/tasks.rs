@@ -10,8 +10,8 @@ use crate::{leads, settings, with_pool};
 use chrono::{DateTime, Utc};
 use domain::access::{can, Action};
 use domain::error::Invalid;
-use domain::notification::NotificationKind;
 use domain::lead::full_name;
+use domain::notification::NotificationKind;
 use domain::task::{DueSoon, Pulse, Task, TaskDraft, TaskGroups, TaskItem, TaskKind, DUE_SOON_MINUTES};
 use domain::timeline::TimelineEvent;
 use domain::user::User;
@@ -273,7 +273,8 @@ async fn items(db: &Db, sql: &str, id: Id, timezone: &str) -> Result<Vec<TaskIte
     Ok(rows
         .into_iter()
         .map(|r| {
-            let lead_name = r.lead_first_name.as_deref().map(|first| full_name(first, r.lead_patronymic.as_deref(), r.lead_surname.as_deref()));
+            let lead_name =
+                r.lead_first_name.as_deref().map(|first| full_name(first, r.lead_patronymic.as_deref(), r.lead_surname.as_deref()));
             let task = Task::from(r.task);
             TaskItem { due_local: task.due_at.with_timezone(&tz).naive_local(), task, lead_name, assignee_name: r.assignee_name }
         })

@@ -111,13 +111,20 @@ both!(each_rule_fires_once_on_each_path, |db| async move {
         &db,
         &owner,
         None,
-        RuleConfig::LeadCreated { assign: Assign::Creator, first_contact: Some(template("Первый контакт", 15, DelayUnit::Minutes)) },
+        RuleConfig::LeadCreated {
+            assign: Assign::Creator, first_contact: Some(template("Первый контакт", 15, DelayUnit::Minutes))
+        },
     )
     .await
     .unwrap();
-    automation::save_rule(&db, &owner, None, RuleConfig::StageEntered { stage_id: second, task: template("Второй этап", 2, DelayUnit::Hours) })
-        .await
-        .unwrap();
+    automation::save_rule(
+        &db,
+        &owner,
+        None,
+        RuleConfig::StageEntered { stage_id: second, task: template("Второй этап", 2, DelayUnit::Hours) },
+    )
+    .await
+    .unwrap();
 
     // Created in the first stage: the first-contact task only, due in 15 minutes, for the creator.
     let before = Utc::now();
@@ -134,11 +141,17 @@ both!(each_rule_fires_once_on_each_path, |db| async move {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1", anna.id).await, 0);
 
     // Moved into the second stage: its task once; moving to the same stage again adds nothing.
-    let moved = moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: second, reason: None, expected_version: a.version }).await.unwrap();
-    moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: second, reason: None, expected_version: moved.version }).await.unwrap();
+    let moved = moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: second, reason: None, expected_version: a.version })
+        .await
+        .unwrap();
+    moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: second, reason: None, expected_version: moved.version })
+        .await
+        .unwrap();
     assert_eq!(tasks_titled(&db, a.id, "Второй этап").await.len(), 1);
     // Out and back in: the stage is entered again, so once more.
-    let out = moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: first, reason: None, expected_version: moved.version }).await.unwrap();
+    let out = moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: first, reason: None, expected_version: moved.version })
+        .await
+        .unwrap();
     moves::move_lead(&db, &anna, MoveLead { lead_id: a.id, to_stage: second, reason: None, expected_version: out.version }).await.unwrap();
     assert_eq!(tasks_titled(&db, a.id, "Второй этап").await.len(), 2);
 
@@ -149,15 +162,22 @@ both!(each_rule_fires_once_on_each_path, |db| async move {
 
     // The call list's "reached" with a stage change goes through the same move.
     let c = lead(&db, &anna, "Звонок", first, None).await;
-    calls::reached(&db, &anna, c.id, "Договорились", Some(MoveLead { lead_id: c.id, to_stage: second, reason: None, expected_version: c.version }))
-        .await
-        .unwrap();
+    calls::reached(
+        &db,
+        &anna,
+        c.id,
+        "Договорились",
+        Some(MoveLead { lead_id: c.id, to_stage: second, reason: None, expected_version: c.version }),
+    )
+    .await
+    .unwrap();
     assert_eq!(tasks_titled(&db, c.id, "Второй этап").await.len(), 1);
 
     // Without the rules (an import may switch them off): nothing.
-    let quiet = leads::create_lead_with(&db, &anna, LeadDraft { first_name: "Тихо".into(), stage_id: Some(second), ..LeadDraft::default() }, false)
-        .await
-        .unwrap();
+    let quiet =
+        leads::create_lead_with(&db, &anna, LeadDraft { first_name: "Тихо".into(), stage_id: Some(second), ..LeadDraft::default() }, false)
+            .await
+            .unwrap();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM tasks WHERE lead_id = $1", quiet.id).await, 0);
 
     // A switched-off rule does nothing.
@@ -169,11 +189,17 @@ both!(each_rule_fires_once_on_each_path, |db| async move {
 
 both!(due_times_follow_the_school_clock, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
-    with_pool!(&db, pool => sqlx::query("UPDATE school_settings SET timezone = 'Asia/Yekaterinburg'").execute(pool).await.map(|_| ())).unwrap();
-    let stage = stages::list_stages(&db).await.unwrap()[0].id;
-    automation::save_rule(&db, &owner, None, RuleConfig::StageEntered { stage_id: stage, task: template("Через два дня", 2, DelayUnit::Days) })
-        .await
+    with_pool!(&db, pool => sqlx::query("UPDATE school_settings SET timezone = 'Asia/Yekaterinburg'").execute(pool).await.map(|_| ()))
         .unwrap();
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    automation::save_rule(
+        &db,
+        &owner,
+        None,
+        RuleConfig::StageEntered { stage_id: stage, task: template("Через два дня", 2, DelayUnit::Days) },
+    )
+    .await
+    .unwrap();
     let created = lead(&db, &owner, "Часовой пояс", stage, None).await;
     let task = &tasks_titled(&db, created.id, "Через два дня").await[0];
     let tz = chrono_tz::Asia::Yekaterinburg;
@@ -198,7 +224,10 @@ both!(notifications_reach_the_right_user_only, |db| async move {
         &db,
         &owner,
         None,
-        RuleConfig::LeadCreated { assign: Assign::User { user_id: vera.id }, first_contact: Some(template("Позвонить", 0, DelayUnit::Minutes)) },
+        RuleConfig::LeadCreated {
+            assign: Assign::User { user_id: vera.id },
+            first_contact: Some(template("Позвонить", 0, DelayUnit::Minutes)),
+        },
     )
     .await
     .unwrap();
@@ -234,12 +263,22 @@ both!(notifications_reach_the_right_user_only, |db| async move {
 both!(tasks_falling_due_soon_are_listed_for_reminders, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
     let stage = stages::list_stages(&db).await.unwrap()[0].id;
-    automation::save_rule(&db, &owner, None, RuleConfig::StageEntered { stage_id: stage, task: template("Через минуту", 1, DelayUnit::Minutes) })
-        .await
-        .unwrap();
-    automation::save_rule(&db, &owner, None, RuleConfig::StageEntered { stage_id: stage, task: template("Через час", 1, DelayUnit::Hours) })
-        .await
-        .unwrap();
+    automation::save_rule(
+        &db,
+        &owner,
+        None,
+        RuleConfig::StageEntered { stage_id: stage, task: template("Через минуту", 1, DelayUnit::Minutes) },
+    )
+    .await
+    .unwrap();
+    automation::save_rule(
+        &db,
+        &owner,
+        None,
+        RuleConfig::StageEntered { stage_id: stage, task: template("Через час", 1, DelayUnit::Hours) },
+    )
+    .await
+    .unwrap();
     let created = lead(&db, &owner, "Скоро", stage, None).await;
     let pulse = tasks::pulse(&db, &owner).await.unwrap();
     assert_eq!(pulse.due_soon.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), vec!["Через минуту"]);
@@ -276,7 +315,8 @@ both!(rules_are_guarded_checked_and_audited, |db| async move {
     // The school keeps one "on lead created" rule: saving a second changes the first.
     let created = RuleConfig::LeadCreated { assign: Assign::RoundRobin, first_contact: None };
     let one = automation::save_rule(&db, &owner, None, created.clone()).await.unwrap();
-    let two = automation::save_rule(&db, &owner, None, RuleConfig::LeadCreated { assign: Assign::Creator, first_contact: None }).await.unwrap();
+    let two =
+        automation::save_rule(&db, &owner, None, RuleConfig::LeadCreated { assign: Assign::Creator, first_contact: None }).await.unwrap();
     assert_eq!(one.id, two.id);
     assert_eq!(automation::rules(&db).await.unwrap().len(), 1);
 

@@ -119,10 +119,9 @@ impl RuleConfig {
     /// The rule with trimmed titles, or the first thing wrong with it.
     pub fn validate(&self) -> Result<RuleConfig, AppError> {
         Ok(match self {
-            RuleConfig::LeadCreated { assign, first_contact } => RuleConfig::LeadCreated {
-                assign: *assign,
-                first_contact: first_contact.as_ref().map(TaskTemplate::validate).transpose()?,
-            },
+            RuleConfig::LeadCreated { assign, first_contact } => {
+                RuleConfig::LeadCreated { assign: *assign, first_contact: first_contact.as_ref().map(TaskTemplate::validate).transpose()? }
+            }
             RuleConfig::StageEntered { stage_id, task } => RuleConfig::StageEntered { stage_id: *stage_id, task: task.validate()? },
         })
     }

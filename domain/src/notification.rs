@@ -43,4 +43,6 @@ pub struct NotificationView {
     pub notification: Notification,
     pub task_title: Option<String>,
     pub lead_name: Option<String>,
+    /// When it was filed, on the school's clock.
+    pub created_local: chrono::NaiveDateTime,
 }

@@ -36,6 +36,11 @@ pub struct LeadView {
     pub others: Vec<OtherLead>,
     /// Stages (with reasons, retired ones too), dictionaries and users, for the form and the timeline.
     pub choices: FilterChoices,
+    /// Open tasks by due time, then the last ones done.
+    pub tasks: Vec<domain::task::TaskItem>,
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// Now on the school's clock, for the task form's first suggestion.
+    pub now_local: NaiveDateTime,
 }
 
 #[cfg(feature = "ssr")]
@@ -61,7 +66,12 @@ async fn view_of(db: &backend::Db, user: &domain::user::User, id: Id) -> Result<
         })
         .collect();
     let tz = backend::settings::school_tz(&settings.timezone);
+    let tasks = backend::tasks::lead_tasks(db, user, id).await?;
+    let now = chrono::Utc::now();
     Ok(LeadView {
+        tasks,
+        now,
+        now_local: now.with_timezone(&tz).naive_local(),
         stage: stage.map(|s| s.name.clone()).unwrap_or_default(),
         reason,
         category: name(&choices.categories, lead.category_id),

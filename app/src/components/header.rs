@@ -1,6 +1,7 @@
 //! The top bar: school, navigation, the user, language and sign-out.
 
 use crate::api::session::{set_language, SignOut};
+use crate::components::pulse::{NotificationsBell, TaskBadge};
 use crate::components::search::SearchBox;
 use crate::i18n::*;
 use domain::user::{Role, User};
@@ -53,7 +54,13 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
             <nav class="topnav" aria-label=move || t_string!(i18n, nav.main)>
                 <A href="/">{t!(i18n, nav.board)}</A>
                 <A href="/leads">{t!(i18n, nav.list)}</A>
+                <TaskBadge />
+                {user
+                    .role
+                    .is_deputy_or_above()
+                    .then(|| view! { <A href="/settings/automation" attr:data-testid="settings-link">{t!(i18n, nav.settings)}</A> })}
             </nav>
+            <NotificationsBell />
             <SearchBox />
             <span class="user" title=move || role_name(i18n, role)>
                 <span class="avatar" aria-hidden="true">{user.initials()}</span>

@@ -8,5 +8,7 @@ pub mod header;
 pub mod hydration;
 pub mod lead;
 pub mod phone_matches;
+pub mod pulse;
 pub mod search;
+pub mod tasks;
 pub mod toast;

@@ -1,14 +1,26 @@
-//! Short messages in the corner: why a move was refused, and the like.
+//! Short messages in the corner: why a change was refused, a task falling due, and the like. One
+//! list per signed-in page, provided by `routes::signed_in::SignedIn`.
 
 use crate::components::errors::error_view;
 use crate::i18n::*;
-use domain::AppError;
+use domain::{AppError, Id};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Toast {
+    Error(AppError),
+    /// One of my tasks fell due while the app was open.
+    TaskDue {
+        title: String,
+        lead_id: Option<Id>,
+    },
+}
 
 #[derive(Clone, Copy)]
 pub struct Toasts {
-    items: RwSignal<Vec<(u64, AppError)>>,
+    items: RwSignal<Vec<(u64, Toast)>>,
     next: StoredValue<u64>,
 }
 
@@ -21,11 +33,24 @@ impl Toasts {
     }
 
     pub fn push(&self, error: AppError) {
+        self.show(Toast::Error(error), Duration::from_secs(7));
+    }
+
+    /// A reminder stays longer: it may come while the manager is on the phone.
+    pub fn task_due(&self, title: String, lead_id: Option<Id>) {
+        self.show(Toast::TaskDue { title, lead_id }, Duration::from_secs(30));
+    }
+
+    fn show(&self, toast: Toast, for_how_long: Duration) {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
-        self.items.update(|v| v.push((id, error)));
+        self.items.update(|v| v.push((id, toast)));
         let items = self.items;
-        set_timeout(move || items.try_update(|v| v.retain(|(i, _)| *i != id)).unwrap_or_default(), Duration::from_secs(7));
+        set_timeout(move || items.try_update(|v| v.retain(|(i, _)| *i != id)).unwrap_or_default(), for_how_long);
+    }
+
+    fn dismiss(&self, id: u64) {
+        self.items.update(|v| v.retain(|(i, _)| *i != id));
     }
 }
 
@@ -36,12 +61,29 @@ pub fn ToastHost() -> impl IntoView {
     view! {
         <div class="toasts" role="status" aria-live="polite">
             <For each=move || toasts.items.get() key=|(id, _)| *id let:item>
-                <div class="toast" data-testid="toast">
-                    {
-                        let error = item.1.clone();
-                        move || error_view(i18n, &error)
+                {
+                    let id = item.0;
+                    match item.1 {
+                        Toast::Error(error) => view! { <div class="toast" data-testid="toast">{move || error_view(i18n, &error)}</div> }.into_any(),
+                        Toast::TaskDue { title, lead_id } => {
+                            view! {
+                                <div class="toast reminder" data-testid="due-toast">
+                                    <p>{t!(i18n, notify.due_toast, title = title.clone())}</p>
+                                    {lead_id.map(|lead| view! { <A href=format!("/leads/{lead}")>{t!(i18n, notify.open_lead)}</A> })}
+                                    <button
+                                        type="button"
+                                        class="link-button"
+                                        aria-label=move || t_string!(i18n, notify.close)
+                                        on:click=move |_| toasts.dismiss(id)
+                                    >
+                                        "×"
+                                    </button>
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }
-                </div>
+                }
             </For>
         </div>
     }

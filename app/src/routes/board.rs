@@ -5,7 +5,7 @@ use crate::components::board::BoardView;
 use crate::components::errors::ErrorMessage;
 use crate::components::filter_bar::{FilterBar, UrlFilter};
 use crate::components::hydration::HydrationMark;
-use crate::components::toast::{ToastHost, Toasts};
+
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::AppError;
@@ -32,11 +32,8 @@ pub fn BoardPage() -> impl IntoView {
 fn Board(board: Resource<Result<crate::api::board::BoardPage, AppError>>, query: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
     let reload = Callback::new(move |_| board.refetch());
-    // Above the board, so a message outlives the board's reload (after a conflict, say).
-    Toasts::provide();
     let url = UrlFilter::from_url();
     view! {
-        <ToastHost />
         <main class="board-page">
             <h1 class="visually-hidden">{t!(i18n, board.title)}</h1>
             <div class="page-tools">

@@ -6,7 +6,8 @@ use crate::api::list::{call_list, call_no_answer, call_reached, filter_options, 
 use crate::components::errors::ErrorMessage;
 use crate::components::format;
 use crate::components::hydration::HydrationMark;
-use crate::components::toast::{ToastHost, Toasts};
+
+use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::list::{CallListState, ListRow};
@@ -39,9 +40,7 @@ fn CallList(
     query: Memo<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    Toasts::provide();
     view! {
-        <ToastHost />
         <main class="calls-page">
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {

@@ -5,7 +5,7 @@ use crate::components::errors::ErrorMessage;
 use crate::components::hydration::HydrationMark;
 use crate::components::lead::timeline::KIND_GROUPS;
 use crate::components::lead::LeadCard;
-use crate::components::toast::{ToastHost, Toasts};
+
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::AppError;
@@ -56,9 +56,7 @@ fn LeadScreen(
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    Toasts::provide();
     view! {
-        <ToastHost />
         <main class="page lead-page">
             <p>
                 <A href="/">{t!(i18n, lead.back)}</A>

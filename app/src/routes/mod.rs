@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod automation;
 pub mod board;
 pub mod calls;
 pub mod lead;
@@ -9,3 +10,4 @@ pub mod new_lead;
 pub mod not_found;
 pub mod setup;
 pub mod signed_in;
+pub mod tasks;

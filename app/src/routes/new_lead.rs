@@ -4,7 +4,7 @@ use crate::api::list::filter_options;
 use crate::components::errors::ErrorMessage;
 use crate::components::hydration::HydrationMark;
 use crate::components::lead::form::{FormTarget, LeadForm};
-use crate::components::toast::{ToastHost, Toasts};
+
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::lead::LeadDraft;
@@ -26,10 +26,8 @@ pub fn NewLeadPage() -> impl IntoView {
 #[component]
 fn NewLead(choices: Resource<Result<crate::api::list::FilterChoices, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    Toasts::provide();
     let query = use_query_map();
     view! {
-        <ToastHost />
         <main class="page lead-page">
             <h1>{t!(i18n, lead.new_title)}</h1>
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>

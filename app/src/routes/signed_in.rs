@@ -1,8 +1,11 @@
-//! The gate of every signed-in page: set-up first, then sign-in, then the header and the page.
+//! The gate of every signed-in page: set-up first, then sign-in, then the header and the page,
+//! with the page's toasts and the navigation's live figures.
 
 use crate::api::session::session_info;
 use crate::components::errors::ErrorMessage;
 use crate::components::header::AppHeader;
+use crate::components::pulse::{PulseState, PulseWatcher};
+use crate::components::toast::{ToastHost, Toasts};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -10,6 +13,8 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
+    Toasts::provide();
+    PulseState::provide();
     let info = Resource::new(|| (), |_| session_info());
     let children = StoredValue::new(children);
     view! {
@@ -22,7 +27,9 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
                         Some(user) => {
                             view! {
                                 <AppHeader user school_name=info.school_name />
+                                <PulseWatcher />
                                 {children.with_value(|c| c())}
+                                <ToastHost />
                             }
                                 .into_any()
                         }

@@ -5,7 +5,9 @@ pub mod form;
 pub mod timeline;
 
 use crate::api::lead::{lead_action, LeadChange, LeadView, TimelineItem};
+use crate::api::list::Person;
 use crate::components::format;
+use crate::components::tasks::{default_due, TaskForm, TaskList};
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use domain::phone::Phone;
@@ -81,8 +83,54 @@ pub fn LeadCard(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'s
                     }
                 })}
         </article>
+        <LeadTasks view=form_view.get_value() reload />
         {view.can_edit.then(|| view! { <LeadActions view=form_view.get_value() reload /> })}
         <Timeline lead_id=l.id me=view.me can_edit=view.can_edit choices=view.choices.clone() first=timeline group refresh />
+    }
+}
+
+/// The lead's tasks, and a form for a new one where the reader may edit the lead.
+#[component]
+fn LeadTasks(view: LeadView, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let people: Vec<Person> = view.choices.users.iter().filter(|u| u.active).cloned().collect();
+    let adding = RwSignal::new(false);
+    let (lead_id, me, now_local) = (view.lead.id, view.me, view.now_local);
+    let form_people = people.clone();
+    view! {
+        <section class="lead-tasks" data-testid="lead-tasks">
+            <header class="section-head">
+                <h2>{t!(i18n, tasks.section)}</h2>
+                {view
+                    .can_edit
+                    .then(|| {
+                        view! {
+                            <button type="button" class="secondary" on:click=move |_| adding.update(|a| *a = !*a) data-testid="add-task">
+                                {t!(i18n, tasks.add)}
+                            </button>
+                        }
+                    })}
+            </header>
+            <Show when=move || adding.get()>
+                <TaskForm
+                    lead_id=Some(lead_id)
+                    people=form_people.clone()
+                    me
+                    editing=None
+                    default_due=default_due(now_local)
+                    on_saved=Callback::new(move |_| {
+                        adding.set(false);
+                        reload.run(());
+                    })
+                    on_cancel=Callback::new(move |_| adding.set(false))
+                />
+            </Show>
+            {if view.tasks.is_empty() {
+                view! { <p class="muted">{t!(i18n, tasks.none)}</p> }.into_any()
+            } else {
+                view! { <TaskList items=view.tasks.clone() now=view.now people me show_lead=false on_change=reload /> }.into_any()
+            }}
+        </section>
     }
 }
 

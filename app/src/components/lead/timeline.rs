@@ -19,7 +19,7 @@ pub const KIND_GROUPS: [(&str, &[&str]); 6] = [
     ("notes", &["note"]),
     ("stages", &["stage_changed"]),
     ("fields", &["field_changed", "transferred", "postponed", "archived", "restored", "marked_duplicate", "duplicate_found"]),
-    ("tasks", &["task_created", "task_done", "task_reopened"]),
+    ("tasks", &["task_created", "task_changed", "task_done", "task_reopened"]),
     ("calls", &["call"]),
 ];
 
@@ -64,6 +64,7 @@ fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterCh
         TimelineEvent::MarkedDuplicate { of } => format!("{} #{of}", t_string!(i18n, timeline.duplicate)),
         TimelineEvent::DuplicateFound { duplicate } => format!("{} #{duplicate}", t_string!(i18n, timeline.duplicate_found)),
         TimelineEvent::TaskCreated { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_created)),
+        TimelineEvent::TaskChanged { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_changed)),
         TimelineEvent::TaskDone { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_done)),
         TimelineEvent::TaskReopened { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_reopened)),
         TimelineEvent::Call { outcome, .. } => match outcome.as_deref() {
@@ -186,7 +187,7 @@ pub fn Timeline(
                         let text = describe(i18n, &item.entry.event, &choices.read_value());
                         let note_text = text.clone();
                         let at = item.at_local;
-                        let author = item.author.clone().unwrap_or_default();
+                        let author = item.author.clone().unwrap_or_else(|| t_string!(i18n, timeline.system).to_string());
                         let edited = item.entry.edited_at.is_some();
                         view! {
                             <li class="entry" class:note=is_note data-kind=item.entry.event.kind() data-entry-id=id>
