@@ -73,7 +73,7 @@ test('a task made on the lead card counts on the badge, reminds when due and is 
   await expect.poll(() => badge(page)).toBe(before);
 });
 
-test('a standalone task from "My tasks", edited, then reopened from its lead-less row', async ({ page }, info) => {
+test('a standalone task from "My tasks", then edited in its row', async ({ page }, info) => {
   reportErrors(page);
   await signIn(page, info, 'administrator');
   await page.getByTestId('tasks-link').click();
@@ -85,8 +85,9 @@ test('a standalone task from "My tasks", edited, then reopened from its lead-les
   await form.locator('select[name="task-kind"]').selectOption('meeting');
   await form.locator('input[name="task-due"]').fill(schoolTime(3 * 24 * 3600));
   await form.getByTestId('save-task').click();
-  const row = page.getByTestId('tasks-upcoming').getByTestId('task').filter({ hasText: title });
-  await expect(row).toContainText(/Встреча|Meeting/);
+  const listed = page.getByTestId('tasks-upcoming').getByTestId('task').filter({ hasText: title });
+  await expect(listed).toContainText(/Встреча|Meeting/);
+  const row = page.locator(`[data-task-id="${await listed.getAttribute('data-task-id')}"]`);
   await row.getByRole('button', { name: /Изменить|Edit/ }).click();
   await row.locator('input[name="task-title"]').fill(`${title} (перенесена)`);
   await row.getByTestId('save-task').click();

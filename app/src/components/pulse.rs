@@ -38,10 +38,14 @@ impl PulseState {
     }
 }
 
-/// Refreshes after a change, when the page has a pulse (every signed-in page does).
-pub fn refresh_pulse() {
-    if let Some(state) = use_context::<PulseState>() {
-        state.refresh();
+/// What refreshes the pulse after a change: take it while the component is created (context is
+/// not reachable from inside a spawned task); a no-op on a page without one.
+pub fn pulse_refresher() -> impl Fn() + Copy {
+    let state = use_context::<PulseState>();
+    move || {
+        if let Some(state) = state {
+            state.refresh();
+        }
     }
 }
 
@@ -169,7 +173,9 @@ pub fn NotificationsBell() -> impl IntoView {
                     }
                 }
             >
-                <span aria-hidden="true">"🔔"</span>
+                <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.4A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.6L18 12.6V9a6 6 0 0 0-6-6zm-2.5 15.5a2.5 2.5 0 0 0 5 0z" />
+                </svg>
                 {move || (unread() > 0).then(|| view! { <span class="count" data-testid="unread-badge">{unread()}</span> })}
             </button>
             <Show when=move || open.get()>

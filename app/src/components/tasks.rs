@@ -6,7 +6,7 @@ use crate::api::list::Person;
 use crate::api::tasks::{save_task, set_task_done};
 use crate::components::errors::reason_text;
 use crate::components::format;
-use crate::components::pulse::refresh_pulse;
+use crate::components::pulse::pulse_refresher;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
@@ -44,6 +44,7 @@ pub fn TaskForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = expect_context::<Toasts>();
+    let refresh_pulse = pulse_refresher();
     let (task_id, version) = editing.as_ref().map_or((None, 0), |e| (Some(e.task.id), e.task.version));
     let title = RwSignal::new(editing.as_ref().map(|e| e.task.title.clone()).unwrap_or_default());
     let kind = RwSignal::new(editing.as_ref().map_or(TaskKind::Call, |e| e.task.kind));
@@ -162,6 +163,7 @@ pub fn TaskList(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = expect_context::<Toasts>();
+    let refresh_pulse = pulse_refresher();
     let editing = RwSignal::new(None::<Id>);
     let people = StoredValue::new(people);
     let toggle = move |task_id: Id, version: i64, done: bool| {

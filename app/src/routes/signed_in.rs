@@ -26,10 +26,12 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
                         None => view! { <Redirect path="/login" /> }.into_any(),
                         Some(user) => {
                             view! {
-                                <AppHeader user school_name=info.school_name />
+                                // Each part type-erased: the whole page as one type is too deep for
+                                // the compiler's layout queries.
+                                {view! { <AppHeader user school_name=info.school_name /> }.into_any()}
                                 <PulseWatcher />
                                 {children.with_value(|c| c())}
-                                <ToastHost />
+                                {view! { <ToastHost /> }.into_any()}
                             }
                                 .into_any()
                         }
