@@ -6,7 +6,7 @@ use crate::rows::EntryRow;
 use crate::with_pool;
 use domain::dictionary::{Dictionaries, DictionaryEntry, DictionaryKind};
 
-fn table(kind: DictionaryKind) -> &'static str {
+pub(crate) fn table(kind: DictionaryKind) -> &'static str {
     match kind {
         DictionaryKind::Branch => "branches",
         DictionaryKind::Category => "categories",

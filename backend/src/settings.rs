@@ -33,6 +33,27 @@ pub async fn set_lead_visibility(db: &Db, actor: &User, visibility: domain::sett
     Ok(())
 }
 
+/// Saves the school's settings (owner only); an unknown time zone is refused on its field.
+pub async fn update_school(db: &Db, actor: &User, form: domain::config::SchoolForm) -> Result<SchoolSettings> {
+    domain::access::can(actor, domain::access::Action::ManageSchool, settings_or_default(db).await?.lead_visibility)?;
+    let form = form.validate()?;
+    if form.timezone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(AppError::invalid("timezone", domain::error::Invalid::Timezone).into());
+    }
+    with_pool!(db, pool => sqlx::query(
+        "UPDATE school_settings SET name = $1, timezone = $2, lead_visibility = $3, first_contact_minutes = $4, calls_create_leads = $5 WHERE id = 1",
+    )
+    .bind(&form.name)
+    .bind(&form.timezone)
+    .bind(form.lead_visibility.as_str())
+    .bind(form.first_contact_minutes)
+    .bind(form.calls_create_leads)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    settings_or_default(db).await
+}
+
 /// The school's time zone; an unknown name (the settings form validates it) falls back to Moscow.
 pub fn school_tz(timezone: &str) -> chrono_tz::Tz {
     timezone.parse().unwrap_or(chrono_tz::Europe::Moscow)

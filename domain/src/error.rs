@@ -33,10 +33,14 @@ pub enum Invalid {
     ReasonNotOfStage,
     OutOfRange,
     SearchTooShort,
+    /// A stage that still has leads (move them first).
+    NotEmpty,
+    /// Not to one's own account, and never leaving the school without an active owner.
+    Protected,
 }
 
 impl Invalid {
-    pub const ALL: [Invalid; 19] = [
+    pub const ALL: [Invalid; 21] = [
         Invalid::Required,
         Invalid::TooLong,
         Invalid::Phone,
@@ -56,6 +60,8 @@ impl Invalid {
         Invalid::ReasonNotOfStage,
         Invalid::OutOfRange,
         Invalid::SearchTooShort,
+        Invalid::NotEmpty,
+        Invalid::Protected,
     ];
 
     /// The key under `validation.` in the locale files.
@@ -80,6 +86,8 @@ impl Invalid {
             Invalid::ReasonNotOfStage => "reason_not_of_stage",
             Invalid::OutOfRange => "out_of_range",
             Invalid::SearchTooShort => "search_too_short",
+            Invalid::NotEmpty => "not_empty",
+            Invalid::Protected => "protected",
         }
     }
 }

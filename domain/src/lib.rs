@@ -6,6 +6,7 @@
 pub mod access;
 pub mod automation;
 pub mod board;
+pub mod config;
 pub mod dictionary;
 pub mod error;
 pub mod event;

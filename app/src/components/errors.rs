@@ -40,6 +40,14 @@ pub fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
         "responsible_id" => t_string!(i18n, lead.responsible),
         "duplicate_of" => t_string!(i18n, lead.duplicate_of),
         "q" => t_string!(i18n, field.q),
+        "color" => t_string!(i18n, field.color),
+        "timezone" => t_string!(i18n, field.timezone),
+        "first_contact_minutes" => t_string!(i18n, field.first_contact_minutes),
+        "move_to" => t_string!(i18n, settings.move_leads_to),
+        "title" => t_string!(i18n, tasks.task_title),
+        "due_at" => t_string!(i18n, tasks.due),
+        "assignee_id" => t_string!(i18n, tasks.assignee),
+        "role" => t_string!(i18n, field.role),
         _ => t_string!(i18n, field.other),
     }
     .to_string()
@@ -67,6 +75,8 @@ pub fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
         Invalid::ReasonNotOfStage => t_string!(i18n, validation.reason_not_of_stage),
         Invalid::OutOfRange => t_string!(i18n, validation.out_of_range),
         Invalid::SearchTooShort => t_string!(i18n, validation.search_too_short),
+        Invalid::NotEmpty => t_string!(i18n, validation.not_empty),
+        Invalid::Protected => t_string!(i18n, validation.protected),
     }
     .to_string()
 }
