@@ -5,7 +5,7 @@ import { defineConfig } from '@playwright/test';
 const bin = process.env.VORONKA_BIN ?? '../target/release/voronka';
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
 
-export const ports = { setupDesktop: 3101, setupPhone: 3103, demoDesktop: 3102, demoPhone: 3104 };
+export const ports = { setupDesktop: 3101, setupPhone: 3103, demoDesktop: 3102, demoPhone: 3104, settingsDesktop: 3105, settingsPhone: 3106 };
 export const demoPassword = 'demo-password-1';
 
 function server(name: string, port: number, demoLeads?: number, salesSee = 'all') {
@@ -67,5 +67,8 @@ export default defineConfig({
     // phone project's school lets sales staff see only their own leads; the desktop's, all.
     server('demo-desktop', ports.demoDesktop, 1500),
     server('demo-phone', ports.demoPhone, 1500, 'own'),
+    // Settings change the whole school (stage order, languages): schools of their own.
+    server('settings-desktop', ports.settingsDesktop, 60),
+    server('settings-phone', ports.settingsPhone, 60),
   ],
 });

@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use routes::settings::{SettingsRoute, Tab};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -68,6 +69,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calls") view=routes::calls::CallsPage ssr=SsrMode::Async />
                     <Route path=path!("/tasks") view=routes::tasks::TasksRoute ssr=SsrMode::Async />
                     <Route path=path!("/settings/automation") view=routes::automation::AutomationRoute ssr=SsrMode::Async />
+                    <Route path=path!("/settings/stages") view=|| view! { <SettingsRoute tab=Tab::Stages /> } ssr=SsrMode::Async />
+                    <Route path=path!("/settings/dictionaries") view=|| view! { <SettingsRoute tab=Tab::Dictionaries /> } ssr=SsrMode::Async />
+                    <Route path=path!("/settings/users") view=|| view! { <SettingsRoute tab=Tab::Staff /> } ssr=SsrMode::Async />
+                    <Route path=path!("/settings/school") view=|| view! { <SettingsRoute tab=Tab::School /> } ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=|| view! { <SettingsRoute tab=Tab::Stages /> } ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

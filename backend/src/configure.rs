@@ -241,3 +241,10 @@ pub async fn change_dictionary(db: &Db, actor: &User, change: DictionaryChange) 
     }
     Ok(())
 }
+
+/// How many leads (archived ones too) each stage holds.
+pub async fn leads_per_stage(db: &Db) -> Result<Vec<(Id, i64)>> {
+    Ok(
+        with_pool!(db, pool => sqlx::query_as::<_, (Id, i64)>("SELECT stage_id, COUNT(*) FROM leads GROUP BY stage_id").fetch_all(pool).await)?,
+    )
+}

@@ -9,21 +9,11 @@ use crate::rows::now;
 use crate::timeline::entry_json;
 use crate::{settings, users, with_pool};
 use domain::access::{can, Action};
-use domain::config::UserChange;
+use domain::config::{StaffMember, UserChange};
 use domain::error::Invalid;
 use domain::timeline::TimelineEvent;
 use domain::user::{validate_password, Role, User};
 use domain::{AppError, Id};
-
-/// A user as the staff page lists them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct StaffMember {
-    pub user: User,
-    pub branch_id: Option<Id>,
-    /// Leads they are responsible for and their open tasks: what a deactivation hands over.
-    pub leads: i64,
-    pub open_tasks: i64,
-}
 
 pub async fn staff(db: &Db, actor: &User) -> Result<Vec<StaffMember>> {
     manage(db, actor).await?;

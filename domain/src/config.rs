@@ -138,6 +138,16 @@ pub enum UserChange {
     },
 }
 
+/// A user as the staff page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub user: crate::user::User,
+    pub branch_id: Option<Id>,
+    /// Leads they are responsible for and their open tasks: what a deactivation hands over.
+    pub leads: i64,
+    pub open_tasks: i64,
+}
+
 /// The school's own settings (owner only); the first-run set-up starts from the defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolForm {

@@ -6,6 +6,11 @@ export function demoURL(info: TestInfo): string {
   return `http://127.0.0.1:${info.project.name === 'phone' ? ports.demoPhone : ports.demoDesktop}`;
 }
 
+/** The school whose settings the settings spec changes. */
+export function settingsURL(info: TestInfo): string {
+  return `http://127.0.0.1:${info.project.name === 'phone' ? ports.settingsPhone : ports.settingsDesktop}`;
+}
+
 /** Each project signs in as its own demo user, so projects never share a session or language. */
 export function demoUser(info: TestInfo, purpose: 'board' | 'language'): string {
   const phone = info.project.name === 'phone';
@@ -18,8 +23,8 @@ export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
 }
 
-export async function signIn(page: Page, info: TestInfo, login: string, password = demoPassword) {
-  await page.goto(`${demoURL(info)}/login`);
+export async function signIn(page: Page, info: TestInfo, login: string, password = demoPassword, base = demoURL(info)) {
+  await page.goto(`${base}/login`);
   await hydrated(page);
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill(password);

@@ -108,6 +108,9 @@ test('automation rules: a deputy adds a stage rule, it is logged, then removed; 
   }
   await signIn(page, info, 'director');
   await page.getByTestId('settings-link').click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await hydrated(page);
+  await page.locator('.tabs a[href="/settings/automation"]').click();
   await expect(page).toHaveURL(/\/settings\/automation$/);
   await hydrated(page);
   const title = `Правило ${Date.now() % 100000}`;

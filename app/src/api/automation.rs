@@ -18,6 +18,7 @@ pub struct AutomationView {
     pub people: Vec<Person>,
     /// The school's default first-contact time, offered for a new first-contact task.
     pub first_contact_minutes: i64,
+    pub my_role: domain::user::Role,
 }
 
 #[server(endpoint = "automation_settings")]
@@ -47,6 +48,7 @@ pub async fn automation_settings() -> Result<AutomationView, AppError> {
             stages: backend::stages::list_stages(&db).await?,
             people,
             first_contact_minutes: i64::from(backend::settings::settings_or_default(&db).await?.first_contact_minutes),
+            my_role: user.role,
         })
     })
     .await

@@ -6,4 +6,5 @@ pub mod board;
 pub mod lead;
 pub mod list;
 pub mod session;
+pub mod settings;
 pub mod tasks;

@@ -60,7 +60,7 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
                     .is_deputy_or_above()
                     .then(|| {
                         view! {
-                            <A href="/settings/automation" attr:data-testid="settings-link" attr:title=move || t_string!(i18n, nav.settings)>
+                            <A href="/settings" attr:data-testid="settings-link" attr:title=move || t_string!(i18n, nav.settings)>
                                 <span class="wide-only">{t!(i18n, nav.settings)}</span>
                                 <svg class="icon narrow-only" viewBox="0 0 24 24" aria-hidden="true">
                                     <path d="M19.4 13a7.5 7.5 0 0 0 0-2l2-1.6-2-3.4-2.4 1a7 7 0 0 0-1.7-1L15 3.5h-4l-.3 2.5a7 7 0 0 0-1.7 1l-2.4-1-2 3.4 2 1.6a7.5 7.5 0 0 0 0 2l-2 1.6 2 3.4 2.4-1a7 7 0 0 0 1.7 1l.3 2.5h4l.3-2.5a7 7 0 0 0 1.7-1l2.4 1 2-3.4zM12 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z" />

@@ -8,6 +8,7 @@ use crate::components::hydration::HydrationMark;
 use crate::components::tasks::kind_name;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
+use crate::routes::settings::{SettingsTabs, Tab};
 use crate::routes::signed_in::SignedIn;
 use domain::automation::{Assign, Delay, DelayUnit, RuleAuditAction, RuleConfig, TaskTemplate};
 use domain::stage::Stage;
@@ -264,7 +265,9 @@ fn Automation(view: AutomationView, reloads: RwSignal<u32>) -> impl IntoView {
     let audit = view.audit.clone();
     let all_people = view.people.clone();
     view! {
-        <h1>{t!(i18n, rules.title)}</h1>
+        <h1>{t!(i18n, settings.title)}</h1>
+        <SettingsTabs current=Tab::Automation role=view.my_role />
+        <h2>{t!(i18n, rules.title)}</h2>
         <p class="muted">{t!(i18n, rules.intro)}</p>
         <section class="rule-block" data-testid="rule-created">
             <h2>{t!(i18n, rules.on_created)}</h2>

@@ -8,6 +8,7 @@ pub mod list;
 pub mod login;
 pub mod new_lead;
 pub mod not_found;
+pub mod settings;
 pub mod setup;
 pub mod signed_in;
 pub mod tasks;
