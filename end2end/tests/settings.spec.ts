@@ -50,7 +50,7 @@ test('stages: a new stage needs a name, gets a reason, and goes again', async ({
   const name = `Думает ${info.project.name}`;
   await form.locator('input[name="new-stage-name"]').fill(name);
   await form.getByTestId('add-stage').click();
-  const row = page.getByTestId('stage-row').filter({ has: page.locator(`input[value="${name}"]`) });
+  const row = page.locator(`[data-testid="stage-row"][data-name="${name}"]`);
   await expect(row).toHaveCount(1);
   await row.locator('summary').click();
   await row.locator('input[name="new-reason"]').fill('Сравнивает цены');
@@ -103,7 +103,7 @@ test('dictionaries and the school: add a branch, rename the school', async ({ pa
   const branch = `Класс ${info.project.name}`;
   await branches.locator('input[name="new-entry"]').fill(branch);
   await branches.getByRole('button', { name: /Добавить|Add/ }).click();
-  await expect(branches.locator(`input[value="${branch}"]`)).toHaveCount(1);
+  await expect(branches.locator(`[data-testid="dict-row"][data-name="${branch}"]`)).toHaveCount(1);
   await page.goto(`${base}/settings/school`);
   await hydrated(page);
   const school = page.getByTestId('school-settings');
@@ -113,7 +113,7 @@ test('dictionaries and the school: add a branch, rename the school', async ({ pa
   await school.locator('input[name="timezone"]').fill('Europe/Samara');
   await school.locator('input[name="school-name"]').fill('Автошкола «Север»');
   await school.getByTestId('save-school').click();
-  await expect(school.locator('[role="status"]')).toBeVisible();
+  await expect(page.getByTestId('saved-toast').first()).toBeVisible();
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId('school-settings').locator('input[name="school-name"]')).toHaveValue('Автошкола «Север»');

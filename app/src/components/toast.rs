@@ -16,6 +16,8 @@ pub enum Toast {
         title: String,
         lead_id: Option<Id>,
     },
+    /// A settings change was saved.
+    Saved,
 }
 
 #[derive(Clone, Copy)]
@@ -34,6 +36,10 @@ impl Toasts {
 
     pub fn push(&self, error: AppError) {
         self.show(Toast::Error(error), Duration::from_secs(7));
+    }
+
+    pub fn saved(&self) {
+        self.show(Toast::Saved, Duration::from_secs(3));
     }
 
     /// A reminder stays longer: it may come while the manager is on the phone.
@@ -64,6 +70,7 @@ pub fn ToastHost() -> impl IntoView {
                 {
                     let id = item.0;
                     match item.1 {
+                        Toast::Saved => view! { <div class="toast saved" data-testid="saved-toast">{t!(i18n, settings.saved)}</div> }.into_any(),
                         Toast::Error(error) => view! { <div class="toast" data-testid="toast">{move || error_view(i18n, &error)}</div> }.into_any(),
                         Toast::TaskDue { title, lead_id } => {
                             view! {

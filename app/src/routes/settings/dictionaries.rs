@@ -41,7 +41,7 @@ fn Dictionary(kind: DictionaryKind, title: AnyView, entries: Vec<DictionaryEntry
         let merge_into = RwSignal::new(None::<Id>);
         let active = entry.active;
         view! {
-            <li class="dict-row" class:retired=!active data-testid="dict-row">
+            <li class="dict-row" class:retired=!active data-testid="dict-row" data-name=entry.name.clone()>
                 <form
                     class="inline-form"
                     novalidate

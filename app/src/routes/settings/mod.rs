@@ -111,6 +111,7 @@ impl Sender {
             match change_settings(change).await {
                 Ok(()) => {
                     error.try_set(None);
+                    self.toasts.saved();
                     self.reloads.update(|n| *n += 1);
                 }
                 Err(e @ AppError::Validation { .. }) => {

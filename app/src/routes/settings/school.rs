@@ -37,7 +37,6 @@ pub fn School(view: SettingsView, sender: Sender) -> impl IntoView {
     let minutes = RwSignal::new(current.first_contact_minutes.to_string());
     let calls = RwSignal::new(current.calls_create_leads);
     let error = RwSignal::new(None::<AppError>);
-    let saved = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(first_contact_minutes) = minutes.get_untracked().trim().parse::<i32>() else {
@@ -51,7 +50,6 @@ pub fn School(view: SettingsView, sender: Sender) -> impl IntoView {
             first_contact_minutes,
             calls_create_leads: calls.get_untracked(),
         };
-        saved.set(true);
         sender.send(SettingsChange::School(form), error);
     };
     view! {
@@ -90,7 +88,6 @@ pub fn School(view: SettingsView, sender: Sender) -> impl IntoView {
                 </label>
                 <div class="form-actions field wide">
                     <button type="submit" class="primary" data-testid="save-school">{t!(i18n, settings.save)}</button>
-                    {move || (saved.get() && error.get().is_none()).then(|| view! { <span class="muted" role="status">{t!(i18n, settings.saved)}</span> })}
                 </div>
                 <div class="field wide">{form_error(error)}</div>
             </form>

@@ -49,12 +49,14 @@ pub fn Stages(view: SettingsView, sender: Sender) -> impl IntoView {
                     .cloned()
                     .map(|stage| {
                         let id = stage.id;
+                        let stage_name = stage.name.clone();
                         let leads = view.stage_leads.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n);
                         view! {
                             <li
                                 class="stage-row"
                                 data-testid="stage-row"
                                 data-stage-id=id
+                                data-name=stage_name
                                 draggable="true"
                                 class:drag-over=move || dragging.get().is_some_and(|d| d != id)
                                 on:dragstart=move |_| dragging.set(Some(id))
