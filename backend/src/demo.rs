@@ -142,6 +142,7 @@ pub async fn generate(db: &Db, leads: usize, seed: u64, password: Option<String>
         owner_name: "Ольга Сергеевна Белова".into(),
         owner_password: pass.clone(),
         preset: StagePreset::DrivingSchoolFull,
+        timezone: domain::settings::default_timezone(),
     };
     let owner = settings::set_up(db, form, Lang::Ru).await?;
     let mut logins = vec![(owner.login.clone(), Role::Owner)];

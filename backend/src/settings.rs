@@ -69,10 +69,14 @@ pub async fn is_set_up(db: &Db) -> Result<bool> {
 /// two set-ups race.
 pub async fn set_up(db: &Db, form: SetupForm, lang: Lang) -> Result<User> {
     form.validate()?;
+    let timezone = form.timezone.trim().to_string();
+    if timezone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(AppError::invalid("timezone", domain::error::Invalid::Timezone).into());
+    }
     let login = form.owner_login.trim().to_lowercase();
     let hash = hash_password(form.owner_password.clone()).await?;
     let at = now();
-    let settings = SchoolSettings { name: form.school_name.trim().to_string(), ..SchoolSettings::default() };
+    let settings = SchoolSettings { name: form.school_name.trim().to_string(), timezone, ..SchoolSettings::default() };
     let user_sql = format!(
         "INSERT INTO users (login, display_name, role, password_hash, active, lang, created_at) \
          VALUES ($1, $2, $3, $4, TRUE, $5, $6) RETURNING {USER_COLUMNS}"

@@ -102,6 +102,7 @@ pub async fn set_up(db: &Db, preset: StagePreset) -> User {
         owner_name: "Ольга Владелец".into(),
         owner_password: PASSWORD.into(),
         preset,
+        timezone: domain::settings::default_timezone(),
     };
     crate::settings::set_up(db, form, Lang::Ru).await.expect("set up")
 }

@@ -49,6 +49,7 @@ both!(set_up_fills_the_school_once, |db| async move {
         owner_name: "Х".into(),
         owner_password: PASSWORD.into(),
         preset: StagePreset::Simple,
+        timezone: domain::settings::default_timezone(),
     };
     let err = settings::set_up(&db, again, Lang::En).await.unwrap_err();
     assert_eq!(app_err(err), AppError::AlreadySetUp);
@@ -62,8 +63,18 @@ both!(simple_preset_and_validation, |db| async move {
         owner_name: "".into(),
         owner_password: "x".into(),
         preset: StagePreset::Simple,
+        timezone: domain::settings::default_timezone(),
     };
     assert_eq!(app_err(settings::set_up(&db, bad, Lang::Ru).await.unwrap_err()), AppError::invalid("school_name", Invalid::Required));
+    let nowhere = SetupForm {
+        school_name: "Школа".into(),
+        owner_login: "owner".into(),
+        owner_name: "Ольга".into(),
+        owner_password: PASSWORD.into(),
+        preset: StagePreset::Simple,
+        timezone: "Mars/Olympus".into(),
+    };
+    assert_eq!(app_err(settings::set_up(&db, nowhere, Lang::Ru).await.unwrap_err()), AppError::invalid("timezone", Invalid::Timezone));
     set_up(&db, StagePreset::Simple).await;
     let names: Vec<String> = stages::list_stages(&db).await.unwrap().into_iter().map(|s| s.name).collect();
     assert_eq!(names, ["Первичный контакт", "Ожидает набора", "Зачислен в группу", "Отказ"]);

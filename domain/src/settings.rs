@@ -62,6 +62,13 @@ pub struct SetupForm {
     pub owner_name: String,
     pub owner_password: String,
     pub preset: StagePreset,
+    /// An IANA zone name; the server checks it against its zone database.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+}
+
+pub fn default_timezone() -> String {
+    SchoolSettings::default().timezone
 }
 
 impl SetupForm {
@@ -100,6 +107,7 @@ mod tests {
             owner_name: "Ольга".into(),
             owner_password: "long enough".into(),
             preset: StagePreset::Simple,
+            timezone: default_timezone(),
         };
         assert!(ok.validate().is_ok());
         let f = SetupForm { school_name: " ".into(), ..ok.clone() };

@@ -65,6 +65,7 @@ pub async fn set_up(
     owner_login: String,
     owner_password: String,
     preset: String,
+    timezone: String,
 ) -> Result<(), AppError> {
     use crate::server::{respond, sign_in_session, state};
     use domain::error::Invalid;
@@ -73,7 +74,7 @@ pub async fn set_up(
     respond(async {
         let state = state()?;
         let preset = StagePreset::parse(&preset).ok_or_else(|| AppError::invalid("preset", Invalid::NotFound))?;
-        let form = SetupForm { school_name, owner_login, owner_name, owner_password, preset };
+        let form = SetupForm { school_name, owner_login, owner_name, owner_password, preset, timezone };
         let lang = current_lang();
         let owner = backend::settings::set_up(&state.db, form, lang).await?;
         sign_in_session(&owner).await?;

@@ -11,4 +11,5 @@ pub mod phone_matches;
 pub mod pulse;
 pub mod search;
 pub mod tasks;
+pub mod timezone;
 pub mod toast;

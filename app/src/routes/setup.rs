@@ -3,6 +3,7 @@
 use crate::api::session::{session_info, SetUp};
 use crate::components::errors::ErrorMessage;
 use crate::components::hydration::HydrationMark;
+use crate::components::timezone::TimezoneInput;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -43,6 +44,13 @@ pub fn SetupPage() -> impl IntoView {
                                     <label>
                                         <span>{t!(i18n, setup.owner_password)}</span>
                                         <input type="password" name="owner_password" required minlength="8" autocomplete="new-password" />
+                                    </label>
+                                    <label>
+                                        <span>{t!(i18n, field.timezone)}</span>
+                                        <TimezoneInput
+                                            value=RwSignal::new(domain::settings::default_timezone())
+                                            placeholder=Signal::derive(move || t_string!(i18n, school.timezone_hint).to_string())
+                                        />
                                     </label>
                                     <fieldset>
                                         <legend>{t!(i18n, setup.preset)}</legend>

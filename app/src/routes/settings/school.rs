@@ -3,29 +3,12 @@
 
 use super::{form_error, Sender};
 use crate::api::settings::{SettingsChange, SettingsView};
+use crate::components::timezone::TimezoneInput;
 use crate::i18n::*;
 use domain::config::SchoolForm;
 use domain::settings::LeadVisibility;
 use domain::AppError;
 use leptos::prelude::*;
-
-/// Russia's zones first (the schools are there), then a few neighbours'.
-const ZONES: [&str; 14] = [
-    "Europe/Kaliningrad",
-    "Europe/Moscow",
-    "Europe/Samara",
-    "Asia/Yekaterinburg",
-    "Asia/Omsk",
-    "Asia/Novosibirsk",
-    "Asia/Krasnoyarsk",
-    "Asia/Irkutsk",
-    "Asia/Yakutsk",
-    "Asia/Vladivostok",
-    "Asia/Magadan",
-    "Asia/Kamchatka",
-    "Europe/Minsk",
-    "Asia/Almaty",
-];
 
 #[component]
 pub fn School(view: SettingsView, sender: Sender) -> impl IntoView {
@@ -61,15 +44,7 @@ pub fn School(view: SettingsView, sender: Sender) -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>{t!(i18n, field.timezone)}</span>
-                    <input
-                        type="text"
-                        name="timezone"
-                        list="zones"
-                        placeholder=move || t_string!(i18n, school.timezone_hint)
-                        prop:value=timezone
-                        on:input=move |ev| timezone.set(event_target_value(&ev))
-                    />
-                    <datalist id="zones">{ZONES.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
+                    <TimezoneInput value=timezone placeholder=Signal::derive(move || t_string!(i18n, school.timezone_hint).to_string()) />
                 </label>
                 <label class="field">
                     <span>{t!(i18n, school.visibility)}</span>
