@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod filter;
 pub mod group;
+pub mod import;
 pub mod lead;
 pub mod list;
 pub mod notification;

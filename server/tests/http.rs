@@ -128,7 +128,7 @@ both!(set_up_is_one_time_over_http, |db| async move {
     assert!(done.status().is_success() || done.status().is_redirection(), "{}", done.status());
     let again = send(&app, post("/api/set_up").body(Body::from(form)).unwrap()).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let bad_preset = "school_name=Школа&owner_name=Ольга&owner_login=olga&owner_password=long+enough&preset=huge";
+    let bad_preset = "school_name=Школа&owner_name=Ольга&owner_login=olga&owner_password=long+enough&preset=huge&timezone=Europe%2FSamara";
     let refused = send(&app, post("/api/set_up").body(Body::from(bad_preset)).unwrap()).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 });

@@ -65,7 +65,8 @@ pub async fn set_up(
     owner_login: String,
     owner_password: String,
     preset: String,
-    timezone: String,
+    /// Missing from older forms: the default zone then.
+    timezone: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{respond, sign_in_session, state};
     use domain::error::Invalid;
@@ -74,6 +75,7 @@ pub async fn set_up(
     respond(async {
         let state = state()?;
         let preset = StagePreset::parse(&preset).ok_or_else(|| AppError::invalid("preset", Invalid::NotFound))?;
+        let timezone = timezone.filter(|t| !t.trim().is_empty()).unwrap_or_else(domain::settings::default_timezone);
         let form = SetupForm { school_name, owner_login, owner_name, owner_password, preset, timezone };
         let lang = current_lang();
         let owner = backend::settings::set_up(&state.db, form, lang).await?;
