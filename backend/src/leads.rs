@@ -1,6 +1,6 @@
 //! Leads: creation with its person, tags and timeline, and reading one back.
 
-use crate::db::{AsConn, Db, WritePool};
+use crate::db::{with_conn, AsConn, Conn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::{settings, stages, with_pool};
@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, Action};
 use domain::error::Invalid;
 use domain::event::{LeadEvent, LeadEventKind};
-use domain::lead::{ClientType, Gearbox, Gender, Lead, LeadDraft};
+use domain::lead::{ClientType, Gearbox, Gender, Lead, LeadDraft, ValidLead};
 use domain::phone::Phone;
 use domain::timeline::TimelineEvent;
 use domain::user::User;
@@ -31,97 +31,16 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
     let stage = stage.ok_or_else(|| AppError::invalid("stage_id", Invalid::NotFound))?;
     stage.check_reason(lead.stage_reason_id)?;
     let at = now();
-    let references = [
-        ("branch_id", "branches", lead.branch_id),
-        ("category_id", "categories", lead.category_id),
-        ("channel_id", "channels", lead.channel_id),
-        ("contact_source_id", "contact_sources", lead.contact_source_id),
-    ];
-    let created = TimelineEvent::Created;
     let id: Id = with_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        for (field, table, id) in references {
-            if let Some(id) = id {
-                let found: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *tx).await?;
-                if found == 0 {
-                    return Err(AppError::invalid(field, Invalid::NotFound).into());
-                }
-            }
-        }
-        let channel_id: Id = match lead.channel_id {
-            Some(id) => id,
-            None => sqlx::query_scalar("SELECT id FROM channels WHERE active = TRUE ORDER BY position, id LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
+        let id = {
+            let mut conn = tx.conn();
+            let new = NewLeadRow { lead: &lead, created_at: at, import: None };
+            let (id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
+            let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
+            crate::automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
+            id
         };
-        let responsible = match lead.responsible_id {
-            Some(id) => id,
-            None => crate::automation::responsible_for_new_lead(&mut tx.conn(), &rules, lead.branch_id, actor).await?,
-        };
-        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *tx).await?;
-        match active {
-            None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
-            Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
-            Some(true) => {}
-        }
-        let person_id: Option<Id> = match &lead.phone {
-            Some(phone) => {
-                sqlx::query("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING")
-                    .bind(phone.as_str())
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                Some(sqlx::query_scalar("SELECT id FROM persons WHERE phone = $1").bind(phone.as_str()).fetch_one(&mut *tx).await?)
-            }
-            None => None,
-        };
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO leads (person_id, first_name, patronymic, surname, phone, extra_phone, email, gender, birth_date, desired_start, \
-             stage_id, stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
-             company_name, responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $13, 1, $23, $24) \
-             RETURNING id",
-        )
-        .bind(person_id)
-        .bind(&lead.first_name)
-        .bind(&lead.patronymic)
-        .bind(&lead.surname)
-        .bind(lead.phone.as_ref().map(Phone::as_str))
-        .bind(lead.extra_phone.as_ref().map(Phone::as_str))
-        .bind(&lead.email)
-        .bind(lead.gender.map(Gender::as_str))
-        .bind(lead.birth_date)
-        .bind(lead.desired_start)
-        .bind(lead.stage_id)
-        .bind(lead.stage_reason_id)
-        .bind(at)
-        .bind(lead.branch_id)
-        .bind(lead.category_id)
-        .bind(lead.gearbox.map(Gearbox::as_str))
-        .bind(channel_id)
-        .bind(lead.contact_source_id)
-        .bind(lead.client_type.as_str())
-        .bind(&lead.company_name)
-        .bind(responsible)
-        .bind(actor.id)
-        .bind(lead.search_text())
-        .bind(lead.sort_name())
-        .fetch_one(&mut *tx)
-        .await?;
-        for tag in &lead.tags {
-            sqlx::query("INSERT INTO tags (name, position, active) VALUES ($1, 0, TRUE) ON CONFLICT (name) DO NOTHING").bind(tag).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, id FROM tags WHERE name = $2").bind(id).bind(tag).execute(&mut *tx).await?;
-        }
-        let mut events = vec![created.clone()];
-        if let Some(text) = &lead.note {
-            events.push(TimelineEvent::Note { text: text.clone() });
-        }
-        for event in events {
-            crate::timeline::write_entry!(tx, id, actor.id, event, at)?;
-        }
-        let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
-        crate::automation::after_lead_created(&mut tx.conn(), &rules, &facts, actor, at).await?;
         tx.commit().await?;
         id
     });
@@ -141,6 +60,120 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
         )
         .await;
     Ok(lead)
+}
+
+/// A validated lead to insert inside the caller's transaction.
+pub(crate) struct NewLeadRow<'a> {
+    pub lead: &'a ValidLead,
+    /// When it was created: now, or the date an import file gives.
+    pub created_at: DateTime<Utc>,
+    /// The import that brings it, with the row's key, so the same row is never imported twice.
+    pub import: Option<(Id, &'a str)>,
+}
+
+/// Inserts a validated lead on an open write transaction: checks what it refers to, takes the
+/// first active channel when it names none, the responsible it names (or the rules' choice, see
+/// [`crate::automation::responsible_for_new_lead`]), links the person by phone, stores its tags
+/// and writes the "created" entry and its note, dated at its creation. Answers its id and
+/// responsible.
+pub(crate) async fn insert_lead(
+    conn: &mut Conn<'_>,
+    rules: &crate::automation::ActiveRules,
+    new: &NewLeadRow<'_>,
+    actor: &User,
+    at: DateTime<Utc>,
+) -> Result<(Id, Id)> {
+    let lead = new.lead;
+    let responsible = match lead.responsible_id {
+        Some(id) => id,
+        None => crate::automation::responsible_for_new_lead(conn, rules, lead.branch_id, actor).await?,
+    };
+    let references = [
+        ("branch_id", "branches", lead.branch_id),
+        ("category_id", "categories", lead.category_id),
+        ("channel_id", "channels", lead.channel_id),
+        ("contact_source_id", "contact_sources", lead.contact_source_id),
+    ];
+    let id: Id = with_conn!(&mut *conn, c => {
+        for (field, table, id) in references {
+            if let Some(id) = id {
+                let found: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *c).await?;
+                if found == 0 {
+                    return Err(AppError::invalid(field, Invalid::NotFound).into());
+                }
+            }
+        }
+        let channel_id: Id = match lead.channel_id {
+            Some(id) => id,
+            None => sqlx::query_scalar("SELECT id FROM channels WHERE active = TRUE ORDER BY position, id LIMIT 1")
+                .fetch_optional(&mut *c)
+                .await?
+                .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
+        };
+        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *c).await?;
+        match active {
+            None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
+            Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
+            Some(true) => {}
+        }
+        let person_id: Option<Id> = match &lead.phone {
+            Some(phone) => {
+                sqlx::query("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING")
+                    .bind(phone.as_str())
+                    .bind(new.created_at)
+                    .execute(&mut *c)
+                    .await?;
+                Some(sqlx::query_scalar("SELECT id FROM persons WHERE phone = $1").bind(phone.as_str()).fetch_one(&mut *c).await?)
+            }
+            None => None,
+        };
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO leads (person_id, first_name, patronymic, surname, phone, extra_phone, email, gender, birth_date, desired_start, \
+             stage_id, stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
+             company_name, responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name, import_id, import_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $23, 1, $24, $25, $26, $27) \
+             RETURNING id",
+        )
+        .bind(person_id)
+        .bind(&lead.first_name)
+        .bind(&lead.patronymic)
+        .bind(&lead.surname)
+        .bind(lead.phone.as_ref().map(Phone::as_str))
+        .bind(lead.extra_phone.as_ref().map(Phone::as_str))
+        .bind(&lead.email)
+        .bind(lead.gender.map(Gender::as_str))
+        .bind(lead.birth_date)
+        .bind(lead.desired_start)
+        .bind(lead.stage_id)
+        .bind(lead.stage_reason_id)
+        .bind(new.created_at)
+        .bind(lead.branch_id)
+        .bind(lead.category_id)
+        .bind(lead.gearbox.map(Gearbox::as_str))
+        .bind(channel_id)
+        .bind(lead.contact_source_id)
+        .bind(lead.client_type.as_str())
+        .bind(&lead.company_name)
+        .bind(responsible)
+        .bind(actor.id)
+        .bind(at)
+        .bind(lead.search_text())
+        .bind(lead.sort_name())
+        .bind(new.import.map(|(import_id, _)| import_id))
+        .bind(new.import.map(|(_, key)| key))
+        .fetch_one(&mut *c)
+        .await?;
+        for tag in &lead.tags {
+            sqlx::query("INSERT INTO tags (name, position, active) VALUES ($1, 0, TRUE) ON CONFLICT (name) DO NOTHING").bind(tag).execute(&mut *c).await?;
+            sqlx::query("INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, id FROM tags WHERE name = $2").bind(id).bind(tag).execute(&mut *c).await?;
+        }
+        id
+    });
+    crate::timeline::write(conn, id, Some(actor.id), &TimelineEvent::Created, new.created_at).await?;
+    if let Some(text) = &lead.note {
+        crate::timeline::write(conn, id, Some(actor.id), &TimelineEvent::Note { text: text.clone() }, new.created_at).await?;
+    }
+    Ok((id, responsible))
 }
 
 #[derive(sqlx::FromRow)]

@@ -18,6 +18,7 @@ pub mod edits;
 pub mod error;
 pub mod events;
 pub mod filter;
+pub mod import;
 pub mod leads;
 pub mod list;
 pub mod moves;

@@ -379,6 +379,66 @@ fn row_key(d: &LeadDraft, created_at: Option<NaiveDateTime>, notes: &[String]) -
     parts.join("\u{1e}")
 }
 
+/// The largest file accepted (seed 001's spreadsheets are far smaller).
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// The most data rows in one file.
+pub const MAX_ROWS: usize = 200_000;
+
+/// Why a file cannot be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FileProblem {
+    Empty,
+    NotSpreadsheet,
+    TooLarge { max_bytes: u64 },
+    TooManyRows { max_rows: u64 },
+    Headers(HeaderMismatch),
+}
+
+/// Counts for the preview and the CLI report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportTotals {
+    pub rows: u64,
+    /// Rows that import cleanly (warnings included).
+    pub ok: u64,
+    pub warnings: u64,
+    pub errors: u64,
+    /// Rows imported before (or repeated in this file): skipped.
+    pub already: u64,
+}
+
+impl ImportTotals {
+    pub fn count(rows: &[ParsedRow], already: &[usize]) -> ImportTotals {
+        let already: std::collections::HashSet<usize> = already.iter().copied().collect();
+        let mut t = ImportTotals { rows: rows.len() as u64, ..ImportTotals::default() };
+        for row in rows {
+            if already.contains(&row.line) {
+                t.already += 1;
+            } else if row.has_errors() {
+                t.errors += 1;
+            } else {
+                t.ok += 1;
+                if !row.issues.is_empty() {
+                    t.warnings += 1;
+                }
+            }
+        }
+        t
+    }
+}
+
+/// The preview of a file: every row read, which were imported before, and the totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub file_name: String,
+    /// SHA-256 of the file, kept on the import record.
+    pub file_hash: String,
+    pub rows: Vec<ParsedRow>,
+    /// Lines of rows already imported.
+    pub already: Vec<usize>,
+    pub totals: ImportTotals,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

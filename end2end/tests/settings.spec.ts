@@ -17,6 +17,7 @@ test('stages: reorder with the buttons (and by dragging on a desktop) and the bo
   await page.getByTestId('settings-link').click();
   await expect(page).toHaveURL(/\/settings$/);
   await hydrated(page);
+  await expect(page.getByTestId('stage-row').first()).toBeVisible();
   const before = await rowIds(page);
   expect(before.slice(0, 2)).toEqual(board.slice(0, 2));
 

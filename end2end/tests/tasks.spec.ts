@@ -1,8 +1,9 @@
 import { expect, Page, test } from '@playwright/test';
 import { demoURL, hydrated, reportErrors, signIn } from './helpers';
 
-// Tasks run as the demo's administrator, whom no other spec signs in as, so the badge and the
-// notifications count only what these tests do.
+// Tasks run as the demo's administrator, whom no other spec signs in as. Other specs still give
+// the administrator tasks now and then (the call list's retry task on their leads), so counts are
+// compared as "more" and "fewer", never as exact numbers.
 const USER = 'administrator';
 
 /** Now on the demo school's clock (Moscow, UTC+3 all year) plus `seconds`, as a datetime-local value. */
@@ -27,7 +28,7 @@ async function newLead(page: Page, base: string, name: string) {
 }
 
 test('a task made on the lead card counts on the badge, reminds when due and is filed as a notification', async ({ page }, info) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   reportErrors(page);
   const base = demoURL(info);
   await signIn(page, info, USER);
@@ -51,7 +52,7 @@ test('a task made on the lead card counts on the badge, reminds when due and is 
   const task = page.getByTestId('lead-tasks').getByTestId('task').filter({ hasText: title });
   await expect(task).toBeVisible();
   await expect(page.locator('.entries')).toContainText(title);
-  await expect.poll(() => badge(page)).toBe(before + 1);
+  await expect.poll(() => badge(page)).toBeGreaterThan(before);
 
   // A few seconds later the reminder comes, and "task due" waits in the notifications.
   await expect(page.getByTestId('due-toast').filter({ hasText: title })).toBeVisible({ timeout: 20_000 });
@@ -60,7 +61,7 @@ test('a task made on the lead card counts on the badge, reminds when due and is 
   const panel = page.getByTestId('notifications-panel');
   await expect(panel.getByTestId('notification').filter({ hasText: title }).first()).toContainText(/Подошёл срок задачи|A task is due/);
   await panel.getByTestId('mark-all-read').click();
-  await expect(page.getByTestId('unread-badge')).toHaveCount(0);
+  await expect(panel.getByTestId('notification').filter({ hasText: title }).first()).not.toHaveClass(/unread/);
 
   // "My tasks" lists it as overdue with its lead; done, it leaves the list and the badge.
   await page.getByTestId('tasks-link').click();
@@ -68,9 +69,10 @@ test('a task made on the lead card counts on the badge, reminds when due and is 
   await hydrated(page);
   const mine = page.getByTestId('tasks-overdue').getByTestId('task').filter({ hasText: title });
   await expect(mine).toContainText(name);
+  const beforeDone = await badge(page);
   await mine.getByTestId('task-done').click();
   await expect(mine).toHaveCount(0);
-  await expect.poll(() => badge(page)).toBe(before);
+  await expect.poll(() => badge(page)).toBeLessThan(beforeDone);
 });
 
 test('a standalone task from "My tasks", then edited in its row', async ({ page }, info) => {

@@ -53,6 +53,20 @@ pub enum Command {
         #[arg(skip = std::env::var("VORONKA_DEMO_PASSWORD").ok())]
         password: Option<String>,
     },
+    /// Import leads from an XLSX or CSV file laid out as the template; prints the report first
+    Import {
+        /// The file to import
+        file: PathBuf,
+        /// Only check the file and print the report
+        #[arg(long)]
+        dry_run: bool,
+        /// Import as this user (the registrar); the owner when not given
+        #[arg(long = "as", value_name = "LOGIN")]
+        as_login: Option<String>,
+        /// Do not run the automation rules on the imported leads
+        #[arg(long)]
+        no_rules: bool,
+    },
     /// Write a consistent copy of the database to a new file, also while serving
     Backup {
         #[arg(long, env = "VORONKA_BACKUP_TO")]
@@ -204,6 +218,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             db.close().await;
             Ok(())
+        }
+        Command::Import { file, dry_run, as_login, no_rules } => {
+            let db = open(&url).await?;
+            let result = crate::import_cli::import(&db, &file, dry_run, as_login, !no_rules).await;
+            db.close().await;
+            result
         }
         Command::Backup { to } => {
             let db = open(&url).await?;

@@ -3,5 +3,6 @@
 pub mod cli;
 pub mod guard;
 pub mod http;
+mod import_cli;
 pub mod live;
 pub mod sessions;

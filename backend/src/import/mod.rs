@@ -1,0 +1,185 @@
+//! Importing leads from a spreadsheet (seed 001): preview first (every row ok, warning or error,
+//! nothing written), then the whole file in one transaction — all or nothing, cancellable — with
+//! an import record. Rows already imported (by their key) are skipped, so a file imported twice
+//! creates nothing new.
+
+pub mod read;
+
+use crate::db::{AsConn, Db, WritePool};
+use crate::error::Result;
+use crate::leads::{insert_lead, NewLeadRow};
+use crate::rows::now;
+use crate::{automation, settings, stages, users, with_pool};
+use chrono::{DateTime, Utc};
+use domain::access::{can, Action};
+use domain::dictionary::DictionaryEntry;
+use domain::import::{check_headers, parse_row, FileProblem, ImportContext, ImportReport, ImportTotals, ParsedRow};
+use domain::timeline::TimelineEvent;
+use domain::user::User;
+use domain::Id;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Where a running import stands, shared with whoever shows its progress or cancels it.
+#[derive(Debug, Default)]
+pub struct ImportProgress {
+    pub done: AtomicU64,
+    pub total: AtomicU64,
+    pub cancel: AtomicBool,
+}
+
+/// Why an import did not run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ImportRefusal {
+    /// The file itself: not a spreadsheet, empty, too large, wrong headers.
+    File(FileProblem),
+    /// Rows with errors: fix the file (the import is all or nothing).
+    RowErrors(u64),
+    Cancelled,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportOutcome {
+    pub import_id: Id,
+    pub imported: u64,
+    pub already: u64,
+}
+
+async fn may_import(db: &Db, actor: &User) -> Result<()> {
+    let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    can(actor, Action::Configure, visibility)?;
+    Ok(())
+}
+
+fn entries(list: Vec<DictionaryEntry>, active_only: bool) -> Vec<(Id, String)> {
+    list.into_iter().filter(|e| e.active || !active_only).map(|e| (e.id, e.name)).collect()
+}
+
+async fn context(db: &Db) -> Result<ImportContext> {
+    let d = crate::dictionaries::all(db).await?;
+    let tz = settings::school_tz(&settings::settings_or_default(db).await?.timezone);
+    Ok(ImportContext {
+        stages: stages::list_stages(db).await?.into_iter().map(|s| (s.id, s.name)).collect(),
+        branches: entries(d.branches, false),
+        categories: entries(d.categories, false),
+        channels: entries(d.channels, true),
+        sources: entries(d.contact_sources, false),
+        users: users::list_users(db).await?.into_iter().filter(|u| u.active).map(|u| (u.id, u.login, u.display_name)).collect(),
+        today: Utc::now().with_timezone(&tz).date_naive(),
+    })
+}
+
+/// Reads and checks the whole file; writes nothing. A file-level problem is the `Err`.
+pub async fn preview(db: &Db, actor: &User, file_name: &str, bytes: &[u8]) -> Result<std::result::Result<ImportReport, FileProblem>> {
+    may_import(db, actor).await?;
+    let table = match read::read_table(bytes) {
+        Ok(t) => t,
+        Err(p) => return Ok(Err(p)),
+    };
+    if let Err(mismatch) = check_headers(&table[0]) {
+        return Ok(Err(FileProblem::Headers(mismatch)));
+    }
+    let ctx = context(db).await?;
+    let rows: Vec<ParsedRow> = table[1..].iter().enumerate().map(|(i, cells)| parse_row(i + 2, cells, &ctx)).collect();
+    let already = already_imported(db, &rows).await?;
+    let totals = ImportTotals::count(&rows, &already);
+    Ok(Ok(ImportReport { file_name: file_name.to_string(), file_hash: hex_sha256(bytes), rows, already, totals }))
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lines whose row was imported before, or appears earlier in this file.
+async fn already_imported(db: &Db, rows: &[ParsedRow]) -> Result<Vec<usize>> {
+    let mut known = std::collections::HashSet::new();
+    let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    for chunk in keys.chunks(500) {
+        let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT import_key FROM leads WHERE import_key IN ({placeholders})");
+        let found: Vec<String> = with_pool!(db, pool => {
+            let mut q = sqlx::query_scalar(&sql);
+            for key in chunk {
+                q = q.bind(*key);
+            }
+            q.fetch_all(pool).await
+        })?;
+        known.extend(found);
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows.iter().filter(|r| known.contains(&r.key) || !seen.insert(r.key.clone())).map(|r| r.line).collect())
+}
+
+/// Imports the file as the preview showed it: refuses a file with row errors; skips rows already
+/// imported; everything else in one transaction with an import record, checking `progress.cancel`
+/// between rows.
+pub async fn run(
+    db: &Db,
+    actor: &User,
+    file_name: &str,
+    bytes: &[u8],
+    run_rules: bool,
+    progress: &ImportProgress,
+) -> Result<std::result::Result<ImportOutcome, ImportRefusal>> {
+    let report = match preview(db, actor, file_name, bytes).await? {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(ImportRefusal::File(p))),
+    };
+    if report.totals.errors > 0 {
+        return Ok(Err(ImportRefusal::RowErrors(report.totals.errors)));
+    }
+    let rules = if run_rules { automation::active_rules(db).await? } else { automation::ActiveRules::default() };
+    let tz = settings::school_tz(&settings::settings_or_default(db).await?.timezone);
+    let already: std::collections::HashSet<usize> = report.already.iter().copied().collect();
+    let todo: Vec<&ParsedRow> = report.rows.iter().filter(|r| !already.contains(&r.line)).collect();
+    progress.total.store(todo.len() as u64, Ordering::Relaxed);
+    let at = now();
+    let outcome = with_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let import_id: Id = sqlx::query_scalar(
+            "INSERT INTO imports (user_id, file_name, file_hash, rows_total, rows_imported, status, created_at, rows_already) \
+             VALUES ($1, $2, $3, $4, 0, 'running', $5, $6) RETURNING id",
+        )
+        .bind(actor.id)
+        .bind(file_name)
+        .bind(&report.file_hash)
+        .bind(report.rows.len() as i64)
+        .bind(at)
+        .bind(report.already.len() as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        for row in &todo {
+            if progress.cancel.load(Ordering::Relaxed) {
+                // Dropping the transaction rolls everything back.
+                return Ok(Err(ImportRefusal::Cancelled));
+            }
+            let Some(draft) = row.draft.clone() else { continue };
+            let lead = draft.validate(chrono::Utc::now().date_naive())?;
+            let created: DateTime<Utc> = row
+                .created_at
+                .and_then(|local| local.and_local_timezone(tz).earliest())
+                .map_or(at, |d| d.with_timezone(&Utc));
+            let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())) };
+            let mut conn = tx.conn();
+            let (lead_id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
+            crate::timeline::write(&mut conn, lead_id, Some(actor.id), &TimelineEvent::Imported { import_id }, at).await?;
+            for note in &row.notes {
+                crate::timeline::write(&mut conn, lead_id, Some(actor.id), &TimelineEvent::Note { text: note.clone() }, created).await?;
+            }
+            let facts = automation::LeadFacts { lead_id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
+            automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
+            progress.done.fetch_add(1, Ordering::Relaxed);
+        }
+        sqlx::query("UPDATE imports SET rows_imported = $1, status = 'done', finished_at = $2 WHERE id = $3")
+            .bind(todo.len() as i64)
+            .bind(now())
+            .bind(import_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        ImportOutcome { import_id, imported: todo.len() as u64, already: report.already.len() as u64 }
+    });
+    tracing::info!(import = outcome.import_id, imported = outcome.imported, already = outcome.already, by = actor.id, "import done");
+    Ok(Ok(outcome))
+}

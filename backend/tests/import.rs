@@ -1,0 +1,192 @@
+//! Importing on both databases, with files the tests write: CSV in UTF-8 and Windows-1251, XLSX
+//! with date cells and numeric phones; the preview writes nothing; a run is all or nothing,
+//! cancellable, and idempotent; bad files are refused with a reason and write nothing.
+
+use backend::import::{self, read, ImportProgress, ImportRefusal};
+use backend::testing::{set_up, user};
+use backend::{leads, stages, timeline, with_pool, Db};
+use domain::import::{FileProblem, Problem, Severity, COLUMNS};
+use domain::preset::StagePreset;
+use domain::user::{Role, User};
+use std::sync::atomic::Ordering;
+
+fn header() -> String {
+    COLUMNS.iter().map(|(ru, _)| *ru).collect::<Vec<_>>().join(";")
+}
+
+/// A CSV line from (column, value) pairs.
+fn line(values: &[(usize, &str)]) -> String {
+    let mut cells = vec![String::new(); COLUMNS.len()];
+    for (i, v) in values {
+        cells[*i] = v.to_string();
+    }
+    cells.join(";")
+}
+
+fn csv(rows: &[String]) -> Vec<u8> {
+    let mut text = header();
+    for r in rows {
+        text.push('\n');
+        text.push_str(r);
+    }
+    text.into_bytes()
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    with_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
+}
+
+async fn setup(db: &Db) -> (User, String) {
+    let owner = set_up(db, StagePreset::DrivingSchoolFull).await;
+    let second_stage = stages::list_stages(db).await.unwrap()[1].name.clone();
+    (owner, second_stage)
+}
+
+backend::both!(preview_then_import_once, |db| async move {
+    let (owner, second_stage) = setup(&db).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let file = csv(&[
+        line(&[
+            (0, "Иванов"),
+            (1, "Евгений"),
+            (3, "8 (917) 123-45-78"),
+            (9, "B"),
+            (14, &second_stage),
+            (15, "anna"),
+            (17, "01.03.2021 10:15:00"),
+            (18, "Пришёл с другом"),
+            (19, "Хочет автомат"),
+        ]),
+        line(&[(1, "Мария"), (3, "+7(999) 125-99-99"), (12, "Радио")]),
+        line(&[(1, "Олег"), (3, "9171234500"), (16, "#скидка")]),
+    ]);
+    let report = import::preview(&db, &owner, "leads.csv", &file).await.unwrap().unwrap();
+    assert_eq!(
+        (report.totals.rows, report.totals.ok, report.totals.warnings, report.totals.errors, report.totals.already),
+        (3, 3, 1, 0, 0)
+    );
+    assert_eq!(report.rows[1].issues[0].severity, Severity::Warning, "unknown channel falls back with a warning");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM leads").await, 0, "the preview writes nothing");
+
+    let progress = ImportProgress::default();
+    let done = import::run(&db, &owner, "leads.csv", &file, false, &progress).await.unwrap().unwrap();
+    assert_eq!((done.imported, done.already), (3, 0));
+    assert_eq!(progress.done.load(Ordering::Relaxed), 3);
+    // The first row: responsible by login, registrar the importer, the file's creation date
+    // (school time, Moscow) and both notes dated then.
+    let id: i64 =
+        with_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM leads WHERE first_name = 'Евгений'").fetch_one(pool).await).unwrap();
+    let lead = leads::get_lead(&db, id).await.unwrap().unwrap();
+    assert_eq!((lead.responsible_id, lead.registrar_id), (Some(anna.id), Some(owner.id)));
+    assert_eq!(lead.phone.as_ref().unwrap().as_str(), "+79171234578");
+    assert_eq!(lead.created_at.format("%Y-%m-%d %H:%M").to_string(), "2021-03-01 07:15");
+    let notes = timeline::list(&db, &owner, id, &["note".into()], None).await.unwrap();
+    assert_eq!(notes.len(), 2);
+    assert!(notes.iter().all(|n| n.created_at == lead.created_at));
+    assert_eq!(timeline::list(&db, &owner, id, &["imported".into()], None).await.unwrap().len(), 1);
+    let record: (String, i32, i32, String) =
+        with_pool!(&db, pool => sqlx::query_as("SELECT file_name, rows_total, rows_imported, status FROM imports").fetch_one(pool).await)
+            .unwrap();
+    assert_eq!(record, ("leads.csv".to_string(), 3, 3, "done".to_string()));
+
+    // The same file again, and the same rows re-saved with a changed layout of phones: nothing new.
+    let again = import::run(&db, &owner, "leads.csv", &file, false, &progress).await.unwrap().unwrap();
+    assert_eq!((again.imported, again.already), (0, 3));
+    let resaved = csv(&[line(&[(1, "ОЛЕГ"), (3, "+7 917 123-45-00"), (16, "#скидка")])]);
+    let report = import::preview(&db, &owner, "resaved.csv", &resaved).await.unwrap().unwrap();
+    assert_eq!(report.totals.already, 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM leads").await, 3);
+});
+
+backend::both!(a_file_with_errors_imports_nothing_and_a_run_can_be_cancelled, |db| async move {
+    let (owner, _) = setup(&db).await;
+    let file = csv(&[line(&[(1, "Хороший"), (3, "89171234578")]), line(&[(1, "Плохой"), (3, "12345"), (14, "Нет такого")])]);
+    let report = import::preview(&db, &owner, "bad.csv", &file).await.unwrap().unwrap();
+    assert_eq!(report.totals.errors, 1);
+    let bad = &report.rows[1];
+    assert_eq!(bad.line, 3);
+    assert_eq!(bad.issues.iter().map(|i| i.column).collect::<Vec<_>>(), vec![3, 14]);
+    assert!(matches!(&bad.issues[1].problem, Problem::Unknown { allowed } if allowed.len() == 26));
+    let refused = import::run(&db, &owner, "bad.csv", &file, true, &ImportProgress::default()).await.unwrap();
+    assert_eq!(refused, Err(ImportRefusal::RowErrors(1)));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM leads").await, 0);
+
+    let good = csv(&[line(&[(1, "Первый")]), line(&[(1, "Второй")])]);
+    let progress = ImportProgress::default();
+    progress.cancel.store(true, Ordering::Relaxed);
+    assert_eq!(import::run(&db, &owner, "good.csv", &good, true, &progress).await.unwrap(), Err(ImportRefusal::Cancelled));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM leads").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM imports").await, 0, "a cancelled import leaves no record either");
+});
+
+backend::both!(only_deputy_and_above_import, |db| async move {
+    let (_, _) = setup(&db).await;
+    let sales = user(&db, "sales", Role::Sales).await;
+    let file = csv(&[line(&[(1, "Кто-то")])]);
+    let refused: domain::AppError = import::preview(&db, &sales, "x.csv", &file).await.unwrap_err().into();
+    assert_eq!(refused, domain::AppError::Forbidden);
+    let refused: domain::AppError = import::run(&db, &sales, "x.csv", &file, true, &ImportProgress::default()).await.unwrap_err().into();
+    assert_eq!(refused, domain::AppError::Forbidden);
+});
+
+backend::both!(xlsx_with_dates_and_numeric_phones_and_windows_1251_csv, |db| async move {
+    let (owner, _) = setup(&db).await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (i, (ru, _)) in COLUMNS.iter().enumerate() {
+        sheet.write_string(0, i as u16, *ru).unwrap();
+    }
+    sheet.write_string(1, 1, "Excel").unwrap();
+    sheet.write_number(1, 3, 89171234511.0).unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy hh:mm");
+    let when = rust_xlsxwriter::ExcelDateTime::parse_from_str("2022-05-17 09:30:00").unwrap();
+    sheet.write_datetime_with_format(1, 17, &when, &format).unwrap();
+    sheet.write_number(1, 8, 45000.0).unwrap(); // desired start as an Excel day number: 2023-03-15
+    let bytes = book.save_to_buffer().unwrap();
+    let report = import::preview(&db, &owner, "book.xlsx", &bytes).await.unwrap().unwrap();
+    assert_eq!(report.totals.errors, 0, "{:?}", report.rows[0].issues);
+    let row = &report.rows[0];
+    assert_eq!(row.draft.as_ref().unwrap().phone, "+79171234511");
+    assert_eq!(row.created_at.unwrap().format("%Y-%m-%d %H:%M").to_string(), "2022-05-17 09:30");
+    assert_eq!(row.draft.as_ref().unwrap().desired_start.unwrap().to_string(), "2023-03-15");
+
+    // Windows-1251, comma-separated, English headers.
+    let english = COLUMNS.iter().map(|(_, en)| *en).collect::<Vec<_>>().join(",");
+    let text = format!("{english}\nПетров,Пётр,,89171234599{}\n", ",".repeat(COLUMNS.len() - 4));
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let report = import::preview(&db, &owner, "old.csv", &bytes).await.unwrap().unwrap();
+    assert_eq!(report.totals.ok, 1, "{:?}", report.rows[0].issues);
+    assert_eq!(report.rows[0].draft.as_ref().unwrap().first_name, "Пётр");
+});
+
+backend::both!(bad_files_are_refused_with_a_reason, |db| async move {
+    let (owner, _) = setup(&db).await;
+    let preview = |bytes: Vec<u8>| {
+        let (db, owner) = (db.clone(), owner.clone());
+        async move { import::preview(&db, &owner, "f", &bytes).await.unwrap() }
+    };
+    assert_eq!(preview(Vec::new()).await, Err(FileProblem::Empty));
+    assert_eq!(preview(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).await, Err(FileProblem::NotSpreadsheet));
+    assert_eq!(preview(b"PK\x03\x04 not really a zip".to_vec()).await, Err(FileProblem::NotSpreadsheet));
+    let wrong = preview("Имя;Фамилия\nА;Б\n".as_bytes().to_vec()).await.unwrap_err();
+    assert!(matches!(wrong, FileProblem::Headers(ref m) if m.column == 0), "{wrong:?}");
+    assert!(matches!(preview(vec![b'a'; domain::import::MAX_FILE_BYTES + 1]).await, Err(FileProblem::TooLarge { .. })));
+    // A million rows is refused without reading them all into leads.
+    let mut million = header().into_bytes();
+    million.extend(std::iter::repeat_n(&b"\n;x"[..], 1_000_000).flatten());
+    assert!(matches!(preview(million).await, Err(FileProblem::TooManyRows { .. })));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM leads").await, 0);
+});
+
+#[test]
+fn zip_sizes_are_read_from_the_directory() {
+    use std::io::Write;
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buffer);
+    zip.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(&vec![0_u8; 3 * 1024 * 1024]).unwrap();
+    zip.finish().unwrap();
+    let bytes = buffer.into_inner();
+    assert!(bytes.len() < 64 * 1024, "zeros compress");
+    assert_eq!(read::unpacked_size(&bytes).unwrap(), 3 * 1024 * 1024);
+}

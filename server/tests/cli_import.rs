@@ -1,0 +1,71 @@
+//! `voronka import` as a user runs it: a dry run prints the report and writes nothing; a file
+//! with errors exits non-zero naming line and column; a clean file imports once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn voronka(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_voronka"))
+        .args(args)
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("VORONKA_DEMO_PASSWORD", "demo-password-1")
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run voronka")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("voronka-cli-{}-{}", name, std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn csv(rows: &[&str]) -> String {
+    let header = domain::import::COLUMNS.iter().map(|(ru, _)| *ru).collect::<Vec<_>>().join(";");
+    let blank = ";".repeat(domain::import::COLUMNS.len() - 4);
+    let mut text = header;
+    for r in rows {
+        text.push('\n');
+        text.push_str(r);
+        text.push_str(&blank);
+    }
+    text
+}
+
+#[test]
+fn import_from_the_command_line() {
+    let dir = scratch("import");
+    let db = dir.join("school.db");
+    let demo = voronka(&db, &["demo", "--leads", "0"]);
+    assert!(demo.status.success(), "{}", text(&demo));
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, csv(&["Иванов;Иван;;12345"])).unwrap();
+    let out = voronka(&db, &["import", bad.to_str().unwrap(), "--dry-run"]);
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("line 2: error: Телефон"), "{said}");
+    assert!(said.contains("1 rows: 0 ok (0 with warnings), 1 with errors, 0 already imported"), "{said}");
+
+    let good = dir.join("good.csv");
+    std::fs::write(&good, csv(&["Петров;Пётр;;89171234578", "Сидорова;Анна;;+7 (999) 125-99-99"])).unwrap();
+    let dry = voronka(&db, &["import", good.to_str().unwrap(), "--dry-run"]);
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(text(&dry).contains("dry run: nothing imported"));
+    let done = voronka(&db, &["import", good.to_str().unwrap(), "--as", "deputy"]);
+    assert!(done.status.success(), "{}", text(&done));
+    assert!(text(&done).contains("imported 2 leads (0 already imported)"), "{}", text(&done));
+    let again = voronka(&db, &["import", good.to_str().unwrap()]);
+    assert!(text(&again).contains("imported 0 leads (2 already imported)"), "{}", text(&again));
+    // Sales staff may not import.
+    let refused = voronka(&db, &["import", good.to_str().unwrap(), "--as", "sales"]);
+    assert!(!refused.status.success());
+    let missing = voronka(&db, &["import", dir.join("nope.csv").to_str().unwrap()]);
+    assert!(!missing.status.success() && text(&missing).contains("cannot read"), "{}", text(&missing));
+    let _ = std::fs::remove_dir_all(&dir);
+}
