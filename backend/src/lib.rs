@@ -17,6 +17,7 @@ pub mod dictionaries;
 pub mod edits;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod filter;
 pub mod import;
 pub mod leads;

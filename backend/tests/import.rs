@@ -190,3 +190,43 @@ fn zip_sizes_are_read_from_the_directory() {
     assert!(bytes.len() < 64 * 1024, "zeros compress");
     assert_eq!(read::unpacked_size(&bytes).unwrap(), 3 * 1024 * 1024);
 }
+
+backend::both!(export_follows_the_filter_and_access_and_imports_back_as_nothing_new, |db| async move {
+    let (owner, _) = setup(&db).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let boris = user(&db, "boris", Role::Sales).await;
+    backend::settings::set_lead_visibility(&db, &owner, domain::settings::LeadVisibility::Own).await.unwrap();
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    let category = backend::dictionaries::list(&db, domain::dictionary::DictionaryKind::Category).await.unwrap()[0].id;
+    for (who, name, phone) in [(&anna, "Анна-лид", "89171230001"), (&anna, "Второй Анны", ""), (&boris, "Бориса", "89171230002")]
+    {
+        let draft = domain::lead::LeadDraft {
+            first_name: name.into(),
+            phone: phone.into(),
+            stage_id: Some(stage),
+            category_id: Some(category),
+            tags: vec!["экспорт".into()],
+            ..Default::default()
+        };
+        leads::create_lead(&db, who, draft).await.unwrap();
+    }
+    // Anna sees only her own leads; the owner all three; a filter narrows.
+    let everything = domain::filter::LeadFilter::default();
+    let own = backend::export::export_table(&db, &anna, &everything).await.unwrap();
+    assert_eq!(own.len(), 1 + 2);
+    assert_eq!(own[0][0], "Фамилия");
+    let all = backend::export::export_table(&db, &owner, &everything).await.unwrap();
+    assert_eq!(all.len(), 1 + 3);
+    assert_eq!(all[1][3], "+79171230001");
+    assert_eq!(all[1][16], "экспорт");
+    let (searched, _) = domain::filter::LeadFilter::from_query("q=Бориса");
+    assert_eq!(backend::export::export_table(&db, &owner, &searched).await.unwrap().len(), 1 + 1);
+
+    // Both formats import back as "already there": by phone, category and name, or (no phone) by
+    // names, category and the creation second.
+    for bytes in [backend::export::to_csv(&all), backend::export::to_xlsx(&all).unwrap()] {
+        let report = import::preview(&db, &owner, "export", &bytes).await.unwrap().unwrap();
+        assert_eq!(report.totals.errors, 0, "{:?}", report.rows.iter().map(|r| &r.issues).collect::<Vec<_>>());
+        assert_eq!(report.totals.already, 3, "every exported lead is recognised");
+    }
+});

@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test } from '@playwright/test';
-import { demoURL, hydrated, reportErrors, signIn } from './helpers';
+import { demoURL, hydrated, reportErrors, signIn, stageIds } from './helpers';
 
 // These tests only read and log calls; they sign in as a user the board tests do not use.
 const USER = 'sales2';
@@ -152,4 +152,18 @@ test('call list: one lead at a time; "no answer" logs the call and a retry task,
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId('call-card')).toHaveAttribute('data-lead-id', third!);
+});
+
+test('the filtered list exports to CSV and XLSX in the import layout', async ({ page }, info) => {
+  await signIn(page, info, 'admin');
+  await page.goto(`${demoURL(info)}/leads?stage=${(await stageIds(page))[0]}`);
+  await hydrated(page);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  expect(csv.suggestedFilename()).toBe('leads.csv');
+  const text = (await import('fs')).readFileSync(await csv.path(), 'utf8');
+  expect(text.startsWith('\ufeffФамилия;Имя/обращение;Отчество;Телефон')).toBeTruthy();
+  const stage = text.split('\n')[1].split(';')[14];
+  expect(text.split('\n').slice(1).filter(l => l.trim()).every(l => l.split(';')[14] === stage)).toBeTruthy();
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+  expect(xlsx.suggestedFilename()).toBe('leads.xlsx');
 });

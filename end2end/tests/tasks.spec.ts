@@ -62,6 +62,9 @@ test('a task made on the lead card counts on the badge, reminds when due and is 
   await expect(panel.getByTestId('notification').filter({ hasText: title }).first()).toContainText(/Подошёл срок задачи|A task is due/);
   await panel.getByTestId('mark-all-read').click();
   await expect(panel.getByTestId('notification').filter({ hasText: title }).first()).not.toHaveClass(/unread/);
+  // Escape closes the panel (on a phone it covers the navigation).
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
 
   // "My tasks" lists it as overdue with its lead; done, it leaves the list and the badge.
   await page.getByTestId('tasks-link').click();

@@ -51,6 +51,8 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/events", get(crate::live::events))
+        .route("/export/leads.csv", get(crate::export::csv))
+        .route("/export/leads.xlsx", get(crate::export::xlsx))
         .leptos_routes_with_context(&state, routes, move || provide_context(server.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

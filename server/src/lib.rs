@@ -1,6 +1,8 @@
+#![recursion_limit = "256"]
 //! The `voronka` binary's parts: the command line, the HTTP server with its guards and sessions.
 
 pub mod cli;
+mod export;
 pub mod guard;
 pub mod http;
 mod import_cli;

@@ -194,3 +194,31 @@ both!(search_list_and_call_list_over_http, |db| async move {
     assert_eq!(state.status(), StatusCode::OK);
     assert!(text(state).await.contains(r#""position":1,"total":2"#));
 });
+
+both!(export_needs_a_session_and_follows_the_filter, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let stage = backend::stages::list_stages(&db).await.unwrap()[0].id;
+    for name in ["Экспортов", "Другой"] {
+        let draft = domain::lead::LeadDraft { first_name: name.into(), stage_id: Some(stage), ..Default::default() };
+        backend::leads::create_lead(&db, &owner, draft).await.unwrap();
+    }
+    let app = app(&db);
+    let anonymous = send(&app, Request::get("/export/leads.csv").body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let signed_in = sign_in(&app, "owner", PASSWORD, None).await;
+    let cookie = session_cookie(&signed_in).unwrap().split(';').next().unwrap().to_string();
+    let csv = send(
+        &app,
+        Request::get("/export/leads.csv?q=%D0%AD%D0%BA%D1%81%D0%BF").header(header::COOKIE, &cookie).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("leads.csv"));
+    let body = text(csv).await;
+    assert!(body.starts_with("\u{feff}Фамилия;Имя/обращение"), "{body}");
+    assert!(body.contains("Экспортов") && !body.contains("Другой"), "{body}");
+    let xlsx = send(&app, Request::get("/export/leads.xlsx").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(xlsx.into_body(), usize::MAX).await.unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+});

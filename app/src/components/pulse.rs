@@ -134,7 +134,7 @@ fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: NotificationKind) -> 
 
 /// The bell: my unread count, and a panel listing my notifications.
 #[component]
-pub fn NotificationsBell() -> impl IntoView {
+pub fn NotificationsBell() -> AnyView {
     let i18n = use_i18n();
     let state = expect_context::<PulseState>();
     let open = RwSignal::new(false);
@@ -179,13 +179,30 @@ pub fn NotificationsBell() -> impl IntoView {
                 {move || (unread() > 0).then(|| view! { <span class="count" data-testid="unread-badge">{unread()}</span> })}
             </button>
             <Show when=move || open.get()>
-                <section class="notifications" data-testid="notifications-panel" aria-label=move || t_string!(i18n, notify.title)>
+                // A tap anywhere else closes the panel (on a phone it covers the navigation).
+                <div class="bell-backdrop" on:click=move |_| open.set(false)></div>
+                <section
+                    class="notifications"
+                    data-testid="notifications-panel"
+                    aria-label=move || t_string!(i18n, notify.title)
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            open.set(false);
+                        }
+                    }
+                >
                     <header>
                         <h2>{t!(i18n, notify.title)}</h2>
                         <button type="button" class="link-button" on:click=move |_| mark(None) data-testid="mark-all-read">
                             {t!(i18n, notify.mark_all)}
                         </button>
-                        <button type="button" class="link-button" aria-label=move || t_string!(i18n, notify.close) on:click=move |_| open.set(false)>
+                        <button
+                            type="button"
+                            class="link-button"
+                            data-testid="close-notifications"
+                            aria-label=move || t_string!(i18n, notify.close)
+                            on:click=move |_| open.set(false)
+                        >
                             "×"
                         </button>
                     </header>
@@ -232,4 +249,5 @@ pub fn NotificationsBell() -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }

@@ -58,6 +58,12 @@ fn LeadList(page: Resource<Result<ListAnswer, AppError>>, query: Memo<String>, p
                 <A href=move || format!("/?{}", url.filter.get().to_query()) attr:class="button secondary">
                     {t!(i18n, list.to_board)}
                 </A>
+                <a href=move || format!("/export/leads.xlsx?{}", url.filter.get().to_query()) class="button secondary" download data-testid="export-xlsx">
+                    {t!(i18n, list.export_xlsx)}
+                </a>
+                <a href=move || format!("/export/leads.csv?{}", url.filter.get().to_query()) class="button secondary" download data-testid="export-csv">
+                    {t!(i18n, list.export_csv)}
+                </a>
                 <A href=move || format!("/calls?{}", query.get().trim_start_matches('?')) attr:class="button" attr:data-testid="start-calls">
                     {t!(i18n, calls.start)}
                 </A>

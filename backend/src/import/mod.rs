@@ -14,10 +14,12 @@ use chrono::{DateTime, Utc};
 use domain::access::{can, Action};
 use domain::dictionary::DictionaryEntry;
 use domain::import::{check_headers, parse_row, FileProblem, ImportContext, ImportReport, ImportTotals, ParsedRow};
+use domain::search::fold;
 use domain::timeline::TimelineEvent;
 use domain::user::User;
 use domain::Id;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Where a running import stands, shared with whoever shows its progress or cancels it.
@@ -91,24 +93,80 @@ fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Lines whose row was imported before, or appears earlier in this file.
+/// Lines whose row is already in the school — imported before (same row key), or a lead of the
+/// same person (phone), category and first name, as an export of the school's own leads is — or
+/// appears earlier in this file.
 async fn already_imported(db: &Db, rows: &[ParsedRow]) -> Result<Vec<usize>> {
-    let mut known = std::collections::HashSet::new();
-    let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    let mut known_keys = HashSet::new();
+    let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
     for chunk in keys.chunks(500) {
+        known_keys.extend(strings_in(db, "SELECT import_key FROM leads WHERE import_key IN", chunk).await?);
+    }
+    let phones: Vec<String> = rows.iter().filter_map(|r| r.draft.as_ref()).map(|d| d.phone.clone()).filter(|p| !p.is_empty()).collect();
+    let mut known_people = HashSet::new();
+    for chunk in phones.chunks(500) {
         let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT import_key FROM leads WHERE import_key IN ({placeholders})");
-        let found: Vec<String> = with_pool!(db, pool => {
-            let mut q = sqlx::query_scalar(&sql);
-            for key in chunk {
-                q = q.bind(*key);
+        let sql = format!("SELECT phone, category_id, first_name FROM leads WHERE phone IN ({placeholders})");
+        let found: Vec<(String, Option<Id>, String)> = with_pool!(db, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for phone in chunk {
+                q = q.bind(phone);
             }
             q.fetch_all(pool).await
         })?;
-        known.extend(found);
+        known_people.extend(found.into_iter().map(|(phone, category, name)| (phone, category, fold(&name))));
     }
-    let mut seen = std::collections::HashSet::new();
-    Ok(rows.iter().filter(|r| known.contains(&r.key) || !seen.insert(r.key.clone())).map(|r| r.line).collect())
+    // Without a phone, a lead is recognised by its names, category and creation second.
+    let tz = settings::school_tz(&settings::settings_or_default(db).await?.timezone);
+    let mut known_unphoned = HashSet::new();
+    for row in rows.iter().filter(|r| r.draft.as_ref().is_some_and(|d| d.phone.is_empty())) {
+        let Some(created) = row.created_at.and_then(|c| c.and_local_timezone(tz).earliest()).map(|c| c.with_timezone(&Utc)) else {
+            continue;
+        };
+        let found: Vec<NamesRow> = with_pool!(db, pool => sqlx::query_as(
+            "SELECT first_name, surname, patronymic, category_id FROM leads WHERE phone IS NULL AND created_at >= $1 AND created_at < $2"
+        )
+        .bind(created)
+        .bind(created + chrono::Duration::seconds(1))
+        .fetch_all(pool)
+        .await)?;
+        let folded = |d: &domain::lead::LeadDraft| (fold(&d.first_name), fold(&d.surname), fold(&d.patronymic), d.category_id);
+        if let Some(d) = &row.draft {
+            let wanted = folded(d);
+            let exists = found.into_iter().any(|(first, surname, patronymic, category)| {
+                (fold(&first), fold(surname.as_deref().unwrap_or_default()), fold(patronymic.as_deref().unwrap_or_default()), category)
+                    == wanted
+            });
+            if exists {
+                known_unphoned.insert(row.line);
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    Ok(rows
+        .iter()
+        .filter(|r| {
+            let person = r.draft.as_ref().is_some_and(|d| known_people.contains(&(d.phone.clone(), d.category_id, fold(&d.first_name))));
+            known_keys.contains(&r.key) || person || known_unphoned.contains(&r.line) || !seen.insert(r.key.clone())
+        })
+        .map(|r| r.line)
+        .collect())
+}
+
+/// First name, surname, patronymic and category of a lead.
+type NamesRow = (String, Option<String>, Option<String>, Option<Id>);
+
+/// The values of `sql` (ending in `IN`) for these strings.
+async fn strings_in(db: &Db, sql: &str, values: &[String]) -> Result<Vec<String>> {
+    let placeholders = (1..=values.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("{sql} ({placeholders})");
+    Ok(with_pool!(db, pool => {
+        let mut q = sqlx::query_scalar(&sql);
+        for v in values {
+            q = q.bind(v);
+        }
+        q.fetch_all(pool).await
+    })?)
 }
 
 /// Imports the file as the preview showed it: refuses a file with row errors; skips rows already
@@ -131,7 +189,7 @@ pub async fn run(
     }
     let rules = if run_rules { automation::active_rules(db).await? } else { automation::ActiveRules::default() };
     let tz = settings::school_tz(&settings::settings_or_default(db).await?.timezone);
-    let already: std::collections::HashSet<usize> = report.already.iter().copied().collect();
+    let already: HashSet<usize> = report.already.iter().copied().collect();
     let todo: Vec<&ParsedRow> = report.rows.iter().filter(|r| !already.contains(&r.line)).collect();
     progress.total.store(todo.len() as u64, Ordering::Relaxed);
     let at = now();

@@ -1,0 +1,132 @@
+//! Exporting the leads a filter shows (the shared `LeadFilter`, within the reader's access) in the
+//! import template's layout, so an exported file imports back without creating anything new.
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::list::visible;
+use crate::settings::school_tz;
+use crate::{bind_all, with_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::filter::LeadFilter;
+use domain::import::COLUMNS;
+use domain::user::User;
+use domain::Id;
+
+/// The most rows one export holds (the import's limit, so every export imports back).
+pub const MAX_EXPORT_ROWS: i64 = domain::import::MAX_ROWS as i64;
+
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    id: Id,
+    surname: Option<String>,
+    first_name: String,
+    patronymic: Option<String>,
+    phone: Option<String>,
+    extra_phone: Option<String>,
+    email: Option<String>,
+    gender: Option<String>,
+    birth_date: Option<NaiveDate>,
+    desired_start: Option<NaiveDate>,
+    category: Option<String>,
+    branch: Option<String>,
+    gearbox: Option<String>,
+    channel: Option<String>,
+    source: Option<String>,
+    stage: String,
+    responsible: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT l.id, l.surname, l.first_name, l.patronymic, l.phone, l.extra_phone, l.email, l.gender, l.birth_date, \
+     l.desired_start, c.name AS category, b.name AS branch, l.gearbox, ch.name AS channel, cs.name AS source, s.name AS stage, \
+     u.login AS responsible, l.created_at \
+     FROM leads l \
+     JOIN stages s ON s.id = l.stage_id \
+     LEFT JOIN categories c ON c.id = l.category_id \
+     LEFT JOIN branches b ON b.id = l.branch_id \
+     LEFT JOIN channels ch ON ch.id = l.channel_id \
+     LEFT JOIN contact_sources cs ON cs.id = l.contact_source_id \
+     LEFT JOIN users u ON u.id = l.responsible_id";
+
+/// The header and one row per lead the filter shows `actor`, oldest first, as text cells.
+pub async fn export_table(db: &Db, actor: &User, filter: &LeadFilter) -> Result<Vec<Vec<String>>> {
+    let (w, settings) = visible(db, actor, filter).await?;
+    let tz = school_tz(&settings.timezone);
+    let sql = format!("{SELECT} WHERE {} ORDER BY l.id LIMIT {MAX_EXPORT_ROWS}", w.sql());
+    let rows: Vec<ExportRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, ExportRow>(&sql), &w.binds).fetch_all(pool).await)?;
+    let tags: Vec<(Id, String)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT lt.lead_id, t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id ORDER BY lt.lead_id, t.name"
+    )
+    .fetch_all(pool)
+    .await)?;
+    let mut tags_of: std::collections::HashMap<Id, Vec<String>> = std::collections::HashMap::new();
+    for (lead, tag) in tags {
+        tags_of.entry(lead).or_default().push(tag);
+    }
+    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+    let mut table = vec![COLUMNS.iter().map(|(ru, _)| ru.to_string()).collect::<Vec<_>>()];
+    for r in rows {
+        let gender = match r.gender.as_deref() {
+            Some("male") => "М",
+            Some("female") => "Ж",
+            _ => "",
+        };
+        let gearbox = match r.gearbox.as_deref() {
+            Some("automatic") => "да",
+            Some("manual") => "нет",
+            Some("either") => "любая",
+            _ => "",
+        };
+        table.push(vec![
+            r.surname.unwrap_or_default(),
+            r.first_name,
+            r.patronymic.unwrap_or_default(),
+            r.phone.unwrap_or_default(),
+            r.extra_phone.unwrap_or_default(),
+            r.email.unwrap_or_default(),
+            gender.to_string(),
+            date(r.birth_date),
+            date(r.desired_start),
+            r.category.unwrap_or_default(),
+            r.branch.unwrap_or_default(),
+            gearbox.to_string(),
+            r.channel.unwrap_or_default(),
+            r.source.unwrap_or_default(),
+            r.stage,
+            r.responsible.unwrap_or_default(),
+            tags_of.remove(&r.id).unwrap_or_default().join(", "),
+            r.created_at.with_timezone(&tz).format("%d.%m.%Y %H:%M:%S").to_string(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    Ok(table)
+}
+
+/// The table as CSV: UTF-8 with a byte-order mark (so Excel reads Cyrillic), `;`-separated.
+pub fn to_csv(table: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
+    for row in table {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(row);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// The table as an XLSX workbook with a bold header row.
+pub fn to_xlsx(table: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let fail = |e: rust_xlsxwriter::XlsxError| crate::Error::Config(format!("cannot write the workbook: {e}"));
+    for (r, row) in table.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            if r == 0 {
+                sheet.write_string_with_format(0, c as u16, value, &bold).map_err(fail)?;
+            } else if !value.is_empty() {
+                sheet.write_string(r as u32, c as u16, value).map_err(fail)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
