@@ -85,7 +85,10 @@ test('a standalone task from "My tasks", then edited in its row', async ({ page 
   await hydrated(page);
   const title = `Своя задача ${Date.now() % 100000}`;
   const form = page.locator('.new-task').getByTestId('task-form');
+  // The page loads after the client-side navigation; only then may the form's state be read.
+  await expect(page.locator('.new-task summary')).toBeVisible();
   if (!(await form.isVisible())) await page.locator('.new-task summary').click();
+  await expect(form).toBeVisible();
   await form.locator('input[name="task-title"]').fill(title);
   await form.locator('select[name="task-kind"]').selectOption('meeting');
   await form.locator('input[name="task-due"]').fill(schoolTime(3 * 24 * 3600));
