@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads/:id") view=routes::lead::LeadPage ssr=SsrMode::Async />
                     <Route path=path!("/calls") view=routes::calls::CallsPage ssr=SsrMode::Async />
                     <Route path=path!("/tasks") view=routes::tasks::TasksRoute ssr=SsrMode::Async />
+                    <Route path=path!("/import") view=routes::import::ImportRoute ssr=SsrMode::Async />
                     <Route path=path!("/settings/automation") view=routes::automation::AutomationRoute ssr=SsrMode::Async />
                     <Route path=path!("/settings/stages") view=|| view! { <SettingsRoute tab=Tab::Stages /> } ssr=SsrMode::Async />
                     <Route path=path!("/settings/dictionaries") view=|| view! { <SettingsRoute tab=Tab::Dictionaries /> } ssr=SsrMode::Async />

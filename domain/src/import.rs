@@ -439,6 +439,27 @@ pub struct ImportReport {
     pub totals: ImportTotals,
 }
 
+/// The preview as the import page shows it: totals and the rows with problems (the first 500),
+/// or why the file cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub totals: ImportTotals,
+    pub rows: Vec<ParsedRow>,
+    pub problem: Option<FileProblem>,
+}
+
+/// A background import as its page polls it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJob {
+    pub done: u64,
+    pub total: u64,
+    pub finished: bool,
+    pub imported: Option<u64>,
+    pub already: Option<u64>,
+    /// `cancelled`, `row_errors:N`, `file` or an error code.
+    pub error: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

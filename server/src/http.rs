@@ -8,7 +8,7 @@ use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use backend::auth::LoginThrottle;
 use backend::Db;
@@ -26,6 +26,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub server: ServerState,
+    pub imports: Arc<crate::import_http::ImportJobs>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -39,7 +40,7 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
     let leptos_options =
         LeptosOptions::builder().output_name("voronka").site_root(args.site_root.clone()).site_pkg_dir("pkg").site_addr(args.addr).build();
     let server = ServerState { db: db.clone(), throttle: Arc::new(LoginThrottle::default()) };
-    let state = AppState { leptos_options, server: server.clone() };
+    let state = AppState { leptos_options, server: server.clone(), imports: Arc::default() };
     let store = SessionStoreDb::new(&db);
     let sessions = SessionManagerLayer::new(store)
         .with_name("voronka_session")
@@ -53,6 +54,12 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
         .route("/events", get(crate::live::events))
         .route("/export/leads.csv", get(crate::export::csv))
         .route("/export/leads.xlsx", get(crate::export::xlsx))
+        .route("/import/template.csv", get(crate::import_http::template_csv))
+        .route("/import/template.xlsx", get(crate::import_http::template_xlsx))
+        .route("/import/preview", post(crate::import_http::preview).layer(upload_limit()))
+        .route("/import/start", post(crate::import_http::start).layer(upload_limit()))
+        .route("/import/jobs/{number}", get(crate::import_http::job))
+        .route("/import/jobs/{number}/cancel", post(crate::import_http::cancel))
         .leptos_routes_with_context(&state, routes, move || provide_context(server.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -63,6 +70,11 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Uploads up to the import's limit (axum's default is 2 MB); larger bodies get 413.
+fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(domain::import::MAX_FILE_BYTES + 1024)
 }
 
 /// `/health`: 200 with the database status, or 503 when the database does not answer.

@@ -6,5 +6,6 @@ mod export;
 pub mod guard;
 pub mod http;
 mod import_cli;
+mod import_http;
 pub mod live;
 pub mod sessions;

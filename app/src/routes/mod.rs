@@ -3,6 +3,7 @@
 pub mod automation;
 pub mod board;
 pub mod calls;
+pub mod import;
 pub mod lead;
 pub mod list;
 pub mod login;

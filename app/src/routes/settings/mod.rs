@@ -47,6 +47,9 @@ pub fn SettingsTabs(current: Tab, role: Role) -> impl IntoView {
             {owner.then(|| tab(Tab::Staff, "/settings/users", t!(i18n, settings.users).into_any()))}
             {owner.then(|| tab(Tab::School, "/settings/school", t!(i18n, settings.school).into_any()))}
             {tab(Tab::Automation, "/settings/automation", t!(i18n, settings.automation).into_any())}
+            <A href="/import" attr:class="tab" attr:data-testid="import-tab">
+                {t!(i18n, settings.import)}
+            </A>
         </nav>
     }
 }

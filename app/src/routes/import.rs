@@ -1,0 +1,264 @@
+//! Importing leads (deputy and above): the templates, a file → its preview (totals and every row
+//! with a problem, by line and column) → confirm → a progress bar with cancel → the result.
+//! Nothing is written before the confirmation; the server checks the role on every request.
+
+use crate::components::errors::reason_text;
+use crate::i18n::*;
+use crate::routes::signed_in::SignedIn;
+use domain::error::Invalid;
+use domain::import::{FileProblem, ImportJob, ImportPreview, Problem, Severity, COLUMNS};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
+use leptos_router::components::A;
+use send_wrapper::SendWrapper;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[component]
+pub fn ImportRoute() -> impl IntoView {
+    view! {
+        <SignedIn>
+            <main class="page import-page">
+                <ImportScreen />
+            </main>
+        </SignedIn>
+    }
+}
+
+/// Sends `body` (a file, or nothing) to `url` and answers the response text, or the HTTP status.
+async fn send(url: &str, method: &str, body: Option<&web_sys::File>, headers: &[(&str, String)]) -> Result<String, u16> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(file) = body {
+        init.set_body(file);
+    }
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| 0_u16)?;
+    for (name, value) in headers {
+        request.headers().set(name, value).map_err(|_| 0_u16)?;
+    }
+    let window = web_sys::window().ok_or(0_u16)?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| 0_u16)?.dyn_into().map_err(|_| 0_u16)?;
+    if !response.ok() {
+        return Err(response.status());
+    }
+    let text = JsFuture::from(response.text().map_err(|_| 0_u16)?).await.map_err(|_| 0_u16)?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
+    match problem {
+        Problem::Required => reason_text(i18n, Invalid::Required),
+        Problem::TooLong => reason_text(i18n, Invalid::TooLong),
+        Problem::Phone => reason_text(i18n, Invalid::Phone),
+        Problem::Email => reason_text(i18n, Invalid::Email),
+        Problem::Date => t_string!(i18n, import.bad_date).to_string(),
+        Problem::DateInFuture => reason_text(i18n, Invalid::DateInFuture),
+        Problem::DateTooOld => reason_text(i18n, Invalid::DateTooOld),
+        Problem::Unknown { allowed } => format!("{}: {}", t_string!(i18n, import.unknown), allowed.join(", ")),
+        Problem::ChannelFallback { used } => format!("{} «{used}»", t_string!(i18n, import.channel_fallback)),
+        Problem::Gender => t_string!(i18n, import.bad_gender).to_string(),
+        Problem::Gearbox => t_string!(i18n, import.bad_gearbox).to_string(),
+    }
+}
+
+fn file_problem_text(i18n: I18nContext<Locale>, problem: &FileProblem) -> String {
+    match problem {
+        FileProblem::Empty => t_string!(i18n, import.file_empty).to_string(),
+        FileProblem::NotSpreadsheet => t_string!(i18n, import.file_not_spreadsheet).to_string(),
+        FileProblem::TooLarge { max_bytes } => format!("{} {} MB", t_string!(i18n, import.file_too_large), max_bytes / 1024 / 1024),
+        FileProblem::TooManyRows { max_rows } => format!("{} {max_rows}", t_string!(i18n, import.file_too_many_rows)),
+        FileProblem::Headers(m) => format!(
+            "{} {}: «{}» — {} «{}»",
+            t_string!(i18n, import.file_headers),
+            m.column + 1,
+            m.found,
+            t_string!(i18n, import.expected),
+            COLUMNS.get(m.column).map_or("", |c| c.0)
+        ),
+    }
+}
+
+#[component]
+fn ImportScreen() -> impl IntoView {
+    let i18n = use_i18n();
+    let file = RwSignal::new(None::<SendWrapper<web_sys::File>>);
+    let preview = RwSignal::new(None::<ImportPreview>);
+    let failure = RwSignal::new(None::<String>);
+    let job = RwSignal::new(None::<(u64, ImportJob)>);
+    let rules = RwSignal::new(true);
+    let busy = RwSignal::new(false);
+    let name_header = move |f: &web_sys::File| url::form_urlencoded::byte_serialize(f.name().as_bytes()).collect::<String>();
+    let failed = move |status: u16| {
+        failure.set(Some(match status {
+            403 => t_string!(i18n, error.forbidden).to_string(),
+            413 => t_string!(i18n, import.file_too_large).to_string(),
+            _ => t_string!(i18n, error.internal).to_string(),
+        }))
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(chosen) = input.files().and_then(|list| list.get(0)) else { return };
+        preview.set(None);
+        failure.set(None);
+        job.set(None);
+        busy.set(true);
+        let headers = [("x-file-name", name_header(&chosen))];
+        file.set(Some(SendWrapper::new(chosen.clone())));
+        spawn_local(async move {
+            match send("/import/preview", "POST", Some(&chosen), &headers).await {
+                Ok(text) => match serde_json::from_str::<ImportPreview>(&text) {
+                    Ok(p) => preview.set(Some(p)),
+                    Err(_) => failed(0),
+                },
+                Err(status) => failed(status),
+            }
+            busy.set(false);
+        });
+    };
+    let poll = move |number: u64| {
+        spawn_local(async move {
+            loop {
+                gloo_timers::future::sleep(Duration::from_millis(400)).await;
+                let Ok(text) = send(&format!("/import/jobs/{number}"), "GET", None, &[]).await else { break };
+                let Ok(state) = serde_json::from_str::<ImportJob>(&text) else { break };
+                let finished = state.finished;
+                job.set(Some((number, state)));
+                if finished {
+                    break;
+                }
+            }
+        });
+    };
+    let start = move |_| {
+        let Some(chosen) = file.get_untracked() else { return };
+        let chosen = chosen.take();
+        let headers = [("x-file-name", name_header(&chosen)), ("x-run-rules", if rules.get_untracked() { "1" } else { "0" }.to_string())];
+        busy.set(true);
+        spawn_local(async move {
+            match send("/import/start", "POST", Some(&chosen), &headers).await {
+                Ok(text) => match text.trim().parse::<u64>() {
+                    Ok(number) => {
+                        job.set(Some((number, ImportJob::default())));
+                        poll(number);
+                    }
+                    Err(_) => failed(0),
+                },
+                Err(status) => failed(status),
+            }
+            busy.set(false);
+        });
+    };
+    let cancel = move |_| {
+        if let Some((number, _)) = job.get_untracked() {
+            spawn_local(async move {
+                let _ = send(&format!("/import/jobs/{number}/cancel"), "POST", None, &[]).await;
+            });
+        }
+    };
+    let can_start = move || {
+        preview.with(|p| p.as_ref().is_some_and(|p| p.problem.is_none() && p.totals.errors == 0 && p.totals.ok > 0)) && job.get().is_none()
+    };
+    view! {
+        <h1>{t!(i18n, import.title)}</h1>
+        <p class="muted">{t!(i18n, import.intro)}</p>
+        <p class="import-templates">
+            <a href="/import/template.xlsx" download class="button secondary">{t!(i18n, import.template_xlsx)}</a>
+            <a href="/import/template.csv" download class="button secondary">{t!(i18n, import.template_csv)}</a>
+        </p>
+        <section class="settings-block">
+            <label class="field">
+                <span>{t!(i18n, import.file)}</span>
+                <input type="file" name="import-file" accept=".xlsx,.csv,text/csv" data-testid="import-file" on:change=choose />
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=rules on:change=move |ev| rules.set(event_target_checked(&ev)) />
+                {t!(i18n, import.run_rules)}
+            </label>
+            {move || busy.get().then(|| view! { <p class="loading">{t!(i18n, common.loading)}</p> })}
+            {move || failure.get().map(|f| view! { <p class="error" role="alert">{f}</p> })}
+        </section>
+        {move || {
+            preview
+                .get()
+                .map(|p| {
+                    let t = p.totals;
+                    view! {
+                        <section class="settings-block" data-testid="import-preview">
+                            {p.problem.as_ref().map(|problem| view! { <p class="error" role="alert" data-testid="file-problem">{file_problem_text(i18n, problem)}</p> })}
+                            <p data-testid="import-totals">
+                                {t!(i18n, import.rows)} ": " {t.rows} " · " {t!(i18n, import.ok)} ": " {t.ok} " · " {t!(i18n, import.warnings)} ": " {t.warnings} " · "
+                                {t!(i18n, import.errors)} ": " {t.errors} " · " {t!(i18n, import.already)} ": " {t.already}
+                            </p>
+                            {(!p.rows.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <table class="import-issues">
+                                            <thead>
+                                                <tr>
+                                                    <th>{t!(i18n, import.line)}</th>
+                                                    <th>{t!(i18n, import.column)}</th>
+                                                    <th>{t!(i18n, import.problem)}</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {p
+                                                    .rows
+                                                    .iter()
+                                                    .flat_map(|row| row.issues.iter().map(move |issue| (row.line, issue.clone())))
+                                                    .map(|(line, issue)| {
+                                                        let error = issue.severity == Severity::Error;
+                                                        view! {
+                                                            <tr class:error-row=error data-testid="import-issue">
+                                                                <td>{line}</td>
+                                                                <td>{COLUMNS[issue.column].0}</td>
+                                                                <td>{problem_text(i18n, &issue.problem)}</td>
+                                                            </tr>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }
+                                })}
+                            {(t.errors > 0).then(|| view! { <p class="field-error">{t!(i18n, import.fix_errors)}</p> })}
+                            <button type="button" class="primary" data-testid="start-import" disabled=move || !can_start() on:click=start>
+                                {t!(i18n, import.start)}
+                            </button>
+                        </section>
+                    }
+                })
+        }}
+        {move || {
+            job.get()
+                .map(|(_, state)| {
+                    let percent = (state.done * 100).checked_div(state.total).unwrap_or(0);
+                    view! {
+                        <section class="settings-block" data-testid="import-progress">
+                            <progress max=state.total.max(1) value=state.done></progress>
+                            <p>{state.done} " / " {state.total} " (" {percent} "%)"</p>
+                            {match (&state.imported, &state.error) {
+                                (Some(imported), _) => view! {
+                                    <p role="status" data-testid="import-done">
+                                        {t!(i18n, import.done)} ": " {*imported} " · " {t!(i18n, import.already)} ": " {state.already.unwrap_or(0)}
+                                        " · " <A href="/">{t!(i18n, nav.board)}</A>
+                                    </p>
+                                }
+                                    .into_any(),
+                                (_, Some(error)) if error == "cancelled" => view! { <p role="status">{t!(i18n, import.cancelled)}</p> }.into_any(),
+                                (_, Some(_)) => view! { <p class="error" role="alert">{t!(i18n, import.failed)}</p> }.into_any(),
+                                _ => view! {
+                                    <button type="button" class="secondary" data-testid="cancel-import" on:click=cancel>
+                                        {t!(i18n, import.cancel)}
+                                    </button>
+                                }
+                                    .into_any(),
+                            }}
+                        </section>
+                    }
+                })
+        }}
+    }
+}
