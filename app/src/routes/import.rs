@@ -3,6 +3,7 @@
 //! Nothing is written before the confirmation; the server checks the role on every request.
 
 use crate::components::errors::reason_text;
+use crate::components::hydration::HydrationMark;
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::error::Invalid;
@@ -162,6 +163,7 @@ fn ImportScreen() -> impl IntoView {
         preview.with(|p| p.as_ref().is_some_and(|p| p.problem.is_none() && p.totals.errors == 0 && p.totals.ok > 0)) && job.get().is_none()
     };
     view! {
+        <HydrationMark />
         <h1>{t!(i18n, import.title)}</h1>
         <p class="muted">{t!(i18n, import.intro)}</p>
         <p class="import-templates">
