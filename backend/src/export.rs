@@ -48,23 +48,30 @@ const SELECT: &str = "SELECT l.id, l.surname, l.first_name, l.patronymic, l.phon
      LEFT JOIN contact_sources cs ON cs.id = l.contact_source_id \
      LEFT JOIN users u ON u.id = l.responsible_id";
 
+/// The template's header row, as exports and the empty templates carry it.
+pub fn header_row() -> Vec<String> {
+    COLUMNS.iter().map(|(ru, _)| ru.to_string()).collect()
+}
+
 /// The header and one row per lead the filter shows `actor`, oldest first, as text cells.
 pub async fn export_table(db: &Db, actor: &User, filter: &LeadFilter) -> Result<Vec<Vec<String>>> {
     let (w, settings) = visible(db, actor, filter).await?;
     let tz = school_tz(&settings.timezone);
     let sql = format!("{SELECT} WHERE {} ORDER BY l.id LIMIT {MAX_EXPORT_ROWS}", w.sql());
     let rows: Vec<ExportRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, ExportRow>(&sql), &w.binds).fetch_all(pool).await)?;
-    let tags: Vec<(Id, String)> = with_pool!(db, pool => sqlx::query_as(
-        "SELECT lt.lead_id, t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id ORDER BY lt.lead_id, t.name"
-    )
-    .fetch_all(pool)
-    .await)?;
+    // Only the exported leads' tags, under the same filter.
+    let tags_sql = format!(
+        "SELECT lt.lead_id, t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id \
+         WHERE lt.lead_id IN (SELECT l.id FROM leads l WHERE {}) ORDER BY lt.lead_id, t.name",
+        w.sql()
+    );
+    let tags: Vec<(Id, String)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&tags_sql), &w.binds).fetch_all(pool).await)?;
     let mut tags_of: std::collections::HashMap<Id, Vec<String>> = std::collections::HashMap::new();
     for (lead, tag) in tags {
         tags_of.entry(lead).or_default().push(tag);
     }
     let date = |d: Option<NaiveDate>| d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
-    let mut table = vec![COLUMNS.iter().map(|(ru, _)| ru.to_string()).collect::<Vec<_>>()];
+    let mut table = vec![header_row()];
     for r in rows {
         let gender = match r.gender.as_deref() {
             Some("male") => "М",

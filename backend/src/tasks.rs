@@ -62,13 +62,20 @@ async fn may_change(db: &Db, actor: &User, task: &Task) -> Result<()> {
     if task.assignee_id == actor.id || task.author_id == Some(actor.id) || can(actor, Action::ViewEveryone, visibility).is_ok() {
         return Ok(());
     }
-    if let Some(lead) = task.lead_id {
-        let lead = leads::get_lead(db, lead).await?.ok_or(AppError::NotFound)?;
-        can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
-        can(actor, Action::EditLead { responsible: lead.responsible_id }, visibility)?;
-        return Ok(());
+    match task.lead_id {
+        Some(lead) => leads::lead_for(db, actor, lead, true).await.map(|_| ()),
+        None => Err(AppError::NotFound.into()),
     }
-    Err(AppError::NotFound.into())
+}
+
+/// The task, when `actor` may change it and nobody changed it since `expected_version`.
+async fn editable(db: &Db, actor: &User, task_id: Id, expected_version: i64) -> Result<Task> {
+    let task = get_task(db, task_id).await?.ok_or(AppError::NotFound)?;
+    may_change(db, actor, &task).await?;
+    if task.version != expected_version {
+        return Err(AppError::Conflict { current_version: task.version }.into());
+    }
+    Ok(task)
 }
 
 /// A task to insert inside the caller's transaction.
@@ -173,11 +180,7 @@ pub async fn create_task(db: &Db, actor: &User, draft: TaskDraft) -> Result<Task
 /// Changes a task's title, kind, due time or assignee, when nobody changed it since
 /// `expected_version`. Its lead stays; a new assignee is told.
 pub async fn update_task(db: &Db, actor: &User, task_id: Id, expected_version: i64, draft: TaskDraft) -> Result<Task> {
-    let task = get_task(db, task_id).await?.ok_or(AppError::NotFound)?;
-    may_change(db, actor, &task).await?;
-    if task.version != expected_version {
-        return Err(AppError::Conflict { current_version: task.version }.into());
-    }
+    let task = editable(db, actor, task_id, expected_version).await?;
     let title = draft.title()?;
     let settings = settings::settings_or_default(db).await?;
     let draft = TaskDraft { lead_id: task.lead_id, ..draft };
@@ -218,11 +221,7 @@ pub async fn update_task(db: &Db, actor: &User, task_id: Id, expected_version: i
 
 /// Completes (`done`) or reopens a task, when nobody changed it since `expected_version`.
 pub async fn set_done(db: &Db, actor: &User, task_id: Id, expected_version: i64, done: bool) -> Result<Task> {
-    let task = get_task(db, task_id).await?.ok_or(AppError::NotFound)?;
-    may_change(db, actor, &task).await?;
-    if task.version != expected_version {
-        return Err(AppError::Conflict { current_version: task.version }.into());
-    }
+    let task = editable(db, actor, task_id, expected_version).await?;
     if task.done_at.is_some() == done {
         return Ok(task);
     }

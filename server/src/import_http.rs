@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::import::{ImportOutcome, ImportProgress, ImportRefusal};
-use domain::import::{ImportJob, ImportPreview, ImportTotals, COLUMNS};
+use domain::import::{ImportJob, ImportPreview, ImportTotals};
 use domain::user::User;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -117,7 +117,7 @@ pub async fn cancel(State(state): State<AppState>, session: Session, Path(number
 
 /// The empty template: the header row only.
 pub async fn template_csv() -> Response {
-    let header = vec![COLUMNS.iter().map(|(ru, _)| ru.to_string()).collect::<Vec<_>>()];
+    let header = vec![backend::export::header_row()];
     (
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"voronka-template.csv\"")],
         backend::export::to_csv(&header),
@@ -126,7 +126,7 @@ pub async fn template_csv() -> Response {
 }
 
 pub async fn template_xlsx() -> Result<Response, StatusCode> {
-    let header = vec![COLUMNS.iter().map(|(ru, _)| ru.to_string()).collect::<Vec<_>>()];
+    let header = vec![backend::export::header_row()];
     let bytes = backend::export::to_xlsx(&header).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
     Ok((
         [

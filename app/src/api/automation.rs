@@ -37,11 +37,7 @@ pub async fn automation_settings() -> Result<AutomationView, AppError> {
                 (a, at)
             })
             .collect();
-        let people = backend::users::list_users(&db)
-            .await?
-            .into_iter()
-            .map(|u| Person { id: u.id, name: u.display_name, active: u.active })
-            .collect();
+        let people = backend::users::list_users(&db).await?.into_iter().map(Person::from).collect();
         Ok(AutomationView {
             rules: backend::automation::rules(&db).await?,
             audit,

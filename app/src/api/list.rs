@@ -18,6 +18,12 @@ pub struct Person {
     pub active: bool,
 }
 
+impl From<domain::user::User> for Person {
+    fn from(u: domain::user::User) -> Person {
+        Person { id: u.id, name: u.display_name, active: u.active }
+    }
+}
+
 /// What the filter bar offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilterChoices {
@@ -41,7 +47,7 @@ pub(crate) async fn choices(db: &backend::Db) -> Result<FilterChoices, AppError>
         channels: d.channels,
         sources: d.contact_sources,
         tags: d.tags,
-        users: users.into_iter().map(|u| Person { id: u.id, name: u.display_name, active: u.active }).collect(),
+        users: users.into_iter().map(Person::from).collect(),
     })
 }
 

@@ -26,12 +26,7 @@ pub struct TasksPage {
 /// Active users, for the assignee and "whose tasks" choices.
 #[cfg(feature = "ssr")]
 async fn active_people(db: &backend::Db) -> Result<Vec<Person>, AppError> {
-    Ok(backend::users::list_users(db)
-        .await?
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| Person { id: u.id, name: u.display_name, active: u.active })
-        .collect())
+    Ok(backend::users::list_users(db).await?.into_iter().filter(|u| u.active).map(Person::from).collect())
 }
 
 #[server(endpoint = "my_tasks", input = Json)]
@@ -42,11 +37,7 @@ pub async fn my_tasks(whose: Option<Id>) -> Result<TasksPage, AppError> {
         let db = state()?.db;
         let whose = whose.unwrap_or(user.id);
         let groups = backend::tasks::open_tasks(&db, &user, whose).await?;
-        let people = if user.role.is_deputy_or_above() {
-            active_people(&db).await?
-        } else {
-            vec![Person { id: user.id, name: user.display_name.clone(), active: true }]
-        };
+        let people = if user.role.is_deputy_or_above() { active_people(&db).await? } else { vec![Person::from(user.clone())] };
         let tz = backend::settings::school_tz(&backend::settings::settings_or_default(&db).await?.timezone);
         let now = chrono::Utc::now();
         Ok(TasksPage { groups, whose, me: user.id, people, now, now_local: now.with_timezone(&tz).naive_local() })
