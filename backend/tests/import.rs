@@ -88,10 +88,19 @@ backend::both!(preview_then_import_once, |db| async move {
         with_pool!(&db, pool => sqlx::query_as("SELECT file_name, rows_total, rows_imported, status FROM imports").fetch_one(pool).await)
             .unwrap();
     assert_eq!(record, ("leads.csv".to_string(), 3, 3, "done".to_string()));
+    let shown = import::history(&db, &owner).await.unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        (shown[0].by.as_deref(), shown[0].rows_total, shown[0].rows_imported, shown[0].finished),
+        (Some(owner.display_name.as_str()), 3, 3, true)
+    );
+    assert_eq!(shown[0].file_hash, report.file_hash);
 
     // The same file again, and the same rows re-saved with a changed layout of phones: nothing new.
     let again = import::run(&db, &owner, "leads.csv", &file, false, &progress).await.unwrap().unwrap();
     assert_eq!((again.imported, again.already), (0, 3));
+    let shown = import::history(&db, &owner).await.unwrap();
+    assert_eq!((shown.len(), shown[0].rows_imported, shown[0].rows_already), (2, 0, 3), "the newest first");
     let resaved = csv(&[line(&[(1, "ОЛЕГ"), (3, "+7 917 123-45-00"), (16, "#скидка")])]);
     let report = import::preview(&db, &owner, "resaved.csv", &resaved).await.unwrap().unwrap();
     assert_eq!(report.totals.already, 1);
@@ -126,6 +135,8 @@ backend::both!(only_deputy_and_above_import, |db| async move {
     let refused: domain::AppError = import::preview(&db, &sales, "x.csv", &file).await.unwrap_err().into();
     assert_eq!(refused, domain::AppError::Forbidden);
     let refused: domain::AppError = import::run(&db, &sales, "x.csv", &file, true, &ImportProgress::default()).await.unwrap_err().into();
+    assert_eq!(refused, domain::AppError::Forbidden);
+    let refused: domain::AppError = import::history(&db, &sales).await.unwrap_err().into();
     assert_eq!(refused, domain::AppError::Forbidden);
 });
 

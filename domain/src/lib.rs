@@ -13,6 +13,7 @@ pub mod event;
 pub mod filter;
 pub mod group;
 pub mod import;
+pub mod import_record;
 pub mod lead;
 pub mod list;
 pub mod notification;

@@ -37,6 +37,10 @@ test('import: a file with an error is shown and refused, the fixed file imports 
   await page.getByTestId('start-import').click();
   await expect(page.getByTestId('import-done')).toContainText(/Загружено: 2|Imported: 2/);
   await expect(page.getByTestId('import-progress').locator('progress')).toHaveAttribute('value', '2');
+  // The record of it heads the history: the file and what was imported.
+  const record = page.getByTestId('import-record').first();
+  await expect(record).toContainText('good.csv');
+  await expect(record.locator('td').nth(4)).toHaveText('2');
 
   await page.goto(`${base}/leads?q=${encodeURIComponent(surname)}`);
   await hydrated(page);

@@ -2,12 +2,15 @@
 //! with a problem, by line and column) → confirm → a progress bar with cancel → the result.
 //! Nothing is written before the confirmation; the server checks the role on every request.
 
-use crate::components::errors::reason_text;
+use crate::api::import::import_history;
+use crate::components::errors::{reason_text, ErrorMessage};
+use crate::components::format::date_time;
 use crate::components::hydration::HydrationMark;
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::error::Invalid;
 use domain::import::{FileProblem, ImportJob, ImportPreview, Problem, Severity, COLUMNS};
+use domain::import_record::ImportRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
@@ -91,6 +94,8 @@ fn ImportScreen() -> impl IntoView {
     let job = RwSignal::new(None::<(u64, ImportJob)>);
     let rules = RwSignal::new(true);
     let busy = RwSignal::new(false);
+    // Bumped when an import finishes, so the history shows it.
+    let imports_done = RwSignal::new(0u32);
     let name_header = move |f: &web_sys::File| url::form_urlencoded::byte_serialize(f.name().as_bytes()).collect::<String>();
     let failed = move |status: u16| {
         failure.set(Some(match status {
@@ -128,6 +133,7 @@ fn ImportScreen() -> impl IntoView {
                 let finished = state.finished;
                 job.set(Some((number, state)));
                 if finished {
+                    imports_done.update(|n| *n += 1);
                     break;
                 }
             }
@@ -197,7 +203,7 @@ fn ImportScreen() -> impl IntoView {
                             {(!p.rows.is_empty())
                                 .then(|| {
                                     view! {
-                                        <table class="import-issues">
+                                        <table class="data-table import-issues">
                                             <thead>
                                                 <tr>
                                                     <th>{t!(i18n, import.line)}</th>
@@ -262,5 +268,75 @@ fn ImportScreen() -> impl IntoView {
                     }
                 })
         }}
+            <ImportHistory imports_done />
+    }
+}
+
+/// Past imports, newest first.
+#[component]
+fn ImportHistory(imports_done: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let history = Resource::new(move || imports_done.get(), |_| import_history());
+    view! {
+        <section class="settings-block" data-testid="import-history">
+            <h2>{t!(i18n, import.history)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(records) if records.is_empty() => view! { <p class="muted">{t!(i18n, import.history_empty)}</p> }.into_any(),
+                        Ok(records) => view! { <HistoryTable records /> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryTable(records: Vec<ImportRecord>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <div class="scroll-x">
+        <table class="data-table import-history">
+            <thead>
+                <tr>
+                    <th>{t!(i18n, import.when)}</th>
+                    <th>{t!(i18n, import.who)}</th>
+                    <th>{t!(i18n, import.file_name)}</th>
+                    <th>{t!(i18n, import.rows)}</th>
+                    <th>{t!(i18n, import.imported)}</th>
+                    <th>{t!(i18n, import.skipped)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {records
+                    .into_iter()
+                    .map(|r| {
+                        let hash = r.short_hash().to_string();
+                        view! {
+                            <tr data-testid="import-record">
+                                <td>{date_time(r.started_local, locale)}</td>
+                                <td>{r.by.unwrap_or_default()}</td>
+                                <td>
+                                    {r.file_name} <span class="muted hash" title=r.file_hash.clone()>{hash}</span>
+                                </td>
+                                <td>{r.rows_total}</td>
+                                <td>
+                                    {if r.finished {
+                                        r.rows_imported.to_string()
+                                    } else {
+                                        t_string!(i18n, import.in_progress).to_string()
+                                    }}
+                                </td>
+                                <td>{r.rows_already}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        </div>
     }
 }

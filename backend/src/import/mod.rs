@@ -3,7 +3,10 @@
 //! an import record. Rows already imported (by their key) are skipped, so a file imported twice
 //! creates nothing new.
 
+mod history;
 pub mod read;
+
+pub use history::history;
 
 use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
