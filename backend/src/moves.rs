@@ -27,6 +27,10 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
     if lead.stage_id == mv.to_stage {
         return Ok(lead);
     }
+    // A lead enters an enrolment stage with its contract (`enrolment::enrol`), not by a plain move.
+    if stage.enrolment && !crate::enrolment::is_enrolled(db, lead.id).await? {
+        return Err(AppError::invalid("stage_id", Invalid::EnrolmentRequired).into());
+    }
     let rules = crate::automation::active_rules(db).await?;
     let at = now();
     let event = TimelineEvent::StageChanged { from: Some(lead.stage_id), to: mv.to_stage, reason: mv.reason };

@@ -78,7 +78,11 @@ both!(two_movers_one_winner, |db| async move {
     let lead = leads::create_lead(&db, &owner, draft("Гонка", s[0].id)).await.unwrap();
     let (a, b) = tokio::join!(
         moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[1].id, reason: None, expected_version: 1 }),
-        moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[2].id, reason: None, expected_version: 1 }),
+        moves::move_lead(
+            &db,
+            &owner,
+            MoveLead { lead_id: lead.id, to_stage: s[3].id, reason: Some(s[3].reasons[0].id), expected_version: 1 }
+        ),
     );
     let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
     assert_eq!(wins, 1, "exactly one of two concurrent moves from version 1 wins");

@@ -37,10 +37,20 @@ pub enum Invalid {
     NotEmpty,
     /// Not to one's own account, and never leaving the school without an active owner.
     Protected,
+    /// The training group has no seats left.
+    GroupFull,
+    /// The lead already has a contract that stands (seed 002: a lead converts once).
+    AlreadyEnrolled,
+    /// The group is for another category or branch than the lead's, or no longer recruiting.
+    GroupMismatch,
+    /// An enrolment stage is entered by enrolling into a group, not by a plain move.
+    EnrolmentRequired,
+    /// Not an amount of roubles (e.g. 45000 or 45 000,50).
+    Price,
 }
 
 impl Invalid {
-    pub const ALL: [Invalid; 21] = [
+    pub const ALL: [Invalid; 26] = [
         Invalid::Required,
         Invalid::TooLong,
         Invalid::Phone,
@@ -62,6 +72,11 @@ impl Invalid {
         Invalid::SearchTooShort,
         Invalid::NotEmpty,
         Invalid::Protected,
+        Invalid::GroupFull,
+        Invalid::AlreadyEnrolled,
+        Invalid::GroupMismatch,
+        Invalid::EnrolmentRequired,
+        Invalid::Price,
     ];
 
     /// The key under `validation.` in the locale files.
@@ -88,6 +103,11 @@ impl Invalid {
             Invalid::SearchTooShort => "search_too_short",
             Invalid::NotEmpty => "not_empty",
             Invalid::Protected => "protected",
+            Invalid::GroupFull => "group_full",
+            Invalid::AlreadyEnrolled => "already_enrolled",
+            Invalid::GroupMismatch => "group_mismatch",
+            Invalid::EnrolmentRequired => "enrolment_required",
+            Invalid::Price => "price",
         }
     }
 }

@@ -64,6 +64,10 @@ pub enum TimelineEvent {
     Enrolled {
         contract_id: Id,
         group_id: Id,
+        #[serde(default)]
+        number: String,
+        #[serde(default)]
+        group_name: String,
     },
     EnrolmentCancelled {
         contract_id: Id,

@@ -77,6 +77,11 @@ pub fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
         Invalid::SearchTooShort => t_string!(i18n, validation.search_too_short),
         Invalid::NotEmpty => t_string!(i18n, validation.not_empty),
         Invalid::Protected => t_string!(i18n, validation.protected),
+        Invalid::GroupFull => t_string!(i18n, validation.group_full),
+        Invalid::AlreadyEnrolled => t_string!(i18n, validation.already_enrolled),
+        Invalid::GroupMismatch => t_string!(i18n, validation.group_mismatch),
+        Invalid::EnrolmentRequired => t_string!(i18n, validation.enrolment_required),
+        Invalid::Price => t_string!(i18n, validation.price),
     }
     .to_string()
 }
