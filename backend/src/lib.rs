@@ -26,6 +26,7 @@ pub mod leads;
 pub mod list;
 pub mod moves;
 pub mod notifications;
+pub mod reports;
 mod rows;
 pub mod search;
 pub mod settings;

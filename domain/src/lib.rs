@@ -19,6 +19,7 @@ pub mod list;
 pub mod notification;
 pub mod phone;
 pub mod preset;
+pub mod report;
 pub mod search;
 pub mod settings;
 pub mod stage;
