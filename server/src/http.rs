@@ -54,6 +54,7 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
         .route("/events", get(crate::live::events))
         .route("/export/leads.csv", get(crate::export::csv))
         .route("/export/leads.xlsx", get(crate::export::xlsx))
+        .route("/reports/export.xlsx", get(crate::reports_http::xlsx))
         .route("/import/template.csv", get(crate::import_http::template_csv))
         .route("/import/template.xlsx", get(crate::import_http::template_xlsx))
         .route("/import/preview", post(crate::import_http::preview).layer(upload_limit()))

@@ -8,4 +8,5 @@ pub mod http;
 mod import_cli;
 mod import_http;
 pub mod live;
+mod reports_http;
 pub mod sessions;

@@ -41,6 +41,8 @@ pub struct LeadView {
     pub now: chrono::DateTime<chrono::Utc>,
     /// Now on the school's clock, for the task form's first suggestion.
     pub now_local: NaiveDateTime,
+    /// Contracts, newest first (cancelled ones too).
+    pub contracts: Vec<domain::group::ContractView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -68,7 +70,9 @@ async fn view_of(db: &backend::Db, user: &domain::user::User, id: Id) -> Result<
     let tz = backend::settings::school_tz(&settings.timezone);
     let tasks = backend::tasks::lead_tasks(db, user, id).await?;
     let now = chrono::Utc::now();
+    let contracts = backend::enrolment::contracts_of(db, user, id).await?;
     Ok(LeadView {
+        contracts,
         tasks,
         now,
         now_local: now.with_timezone(&tz).naive_local(),

@@ -3,6 +3,7 @@
 
 pub mod automation;
 pub mod board;
+pub mod groups;
 pub mod import;
 pub mod lead;
 pub mod list;

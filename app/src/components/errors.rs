@@ -48,6 +48,12 @@ pub fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
         "due_at" => t_string!(i18n, tasks.due),
         "assignee_id" => t_string!(i18n, tasks.assignee),
         "role" => t_string!(i18n, field.role),
+        "group_id" => t_string!(i18n, groups.group),
+        "contract_number" => t_string!(i18n, groups.contract_number),
+        "signed_on" => t_string!(i18n, groups.signed_on),
+        "price" => t_string!(i18n, groups.price),
+        "capacity" => t_string!(i18n, groups.capacity),
+        "start_date" => t_string!(i18n, groups.start),
         _ => t_string!(i18n, field.other),
     }
     .to_string()
@@ -116,5 +122,16 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         <p class="error" role="alert">
             {move || error_view(i18n, &error)}
         </p>
+    }
+}
+
+/// The message under one field of a form whose last answer is `error`: shown while that answer
+/// is a validation error of `field`.
+pub fn field_error(i18n: I18nContext<Locale>, error: RwSignal<Option<AppError>>, field: &'static str) -> impl Fn() -> Option<AnyView> {
+    move || match error.get() {
+        Some(AppError::Validation { field: f, reason }) if f == field => {
+            Some(view! { <span class="field-error" role="alert">{reason_text(i18n, reason)}</span> }.into_any())
+        }
+        _ => None,
     }
 }

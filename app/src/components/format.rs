@@ -1,6 +1,6 @@
 //! Dates as each language writes them.
 
-use crate::i18n::Locale;
+use crate::i18n::*;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -18,6 +18,25 @@ pub fn date_time(d: NaiveDateTime, locale: Locale) -> String {
     format!("{} {}", date(d.date(), locale), d.format("%H:%M"))
 }
 
+/// A month and its year: `февраль 2027`, `February 2027`.
+pub fn month(d: NaiveDate, locale: Locale) -> String {
+    let name = match d.month() {
+        1 => td_string!(locale, months.m1),
+        2 => td_string!(locale, months.m2),
+        3 => td_string!(locale, months.m3),
+        4 => td_string!(locale, months.m4),
+        5 => td_string!(locale, months.m5),
+        6 => td_string!(locale, months.m6),
+        7 => td_string!(locale, months.m7),
+        8 => td_string!(locale, months.m8),
+        9 => td_string!(locale, months.m9),
+        10 => td_string!(locale, months.m10),
+        11 => td_string!(locale, months.m11),
+        _ => td_string!(locale, months.m12),
+    };
+    format!("{name} {}", d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,5 +47,6 @@ mod tests {
         assert_eq!(date(d, Locale::ru), "05.02.2027");
         assert_eq!(date(d, Locale::en), "5 Feb 2027");
         assert_eq!(date_time(d.and_hms_opt(9, 5, 0).unwrap(), Locale::ru), "05.02.2027 09:05");
+        assert_eq!((month(d, Locale::ru).as_str(), month(d, Locale::en).as_str()), ("февраль 2027", "February 2027"));
     }
 }

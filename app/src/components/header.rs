@@ -60,6 +60,13 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
                     .is_deputy_or_above()
                     .then(|| {
                         view! {
+                            <A href="/reports" attr:data-testid="reports-link" attr:title=move || t_string!(i18n, nav.reports)>
+                                <span class="wide-only">{t!(i18n, nav.reports)}</span>
+                                <svg class="icon narrow-only" viewBox="0 0 24 24" aria-hidden="true">
+                                    <path d="M4 20V10h3v10zm6.5 0V4h3v16zM17 20v-7h3v7z" />
+                                </svg>
+                                <span class="visually-hidden narrow-only">{t!(i18n, nav.reports)}</span>
+                            </A>
                             <A href="/settings" attr:data-testid="settings-link" attr:title=move || t_string!(i18n, nav.settings)>
                                 <span class="wide-only">{t!(i18n, nav.settings)}</span>
                                 <svg class="icon narrow-only" viewBox="0 0 24 24" aria-hidden="true">

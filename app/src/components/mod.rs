@@ -1,6 +1,8 @@
 //! Reusable pieces of the interface.
 
 pub mod board;
+pub mod chart;
+pub mod enrol;
 pub mod errors;
 pub mod filter_bar;
 pub mod format;
@@ -9,6 +11,7 @@ pub mod hydration;
 pub mod lead;
 pub mod phone_matches;
 pub mod pulse;
+pub mod report_tables;
 pub mod search;
 pub mod tasks;
 pub mod timezone;

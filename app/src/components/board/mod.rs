@@ -10,6 +10,7 @@ mod reason_picker;
 pub mod state;
 
 use crate::api::board::{load_column, BoardPage};
+use crate::components::enrol::EnrolDialog;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use card::LeadCard;
@@ -32,6 +33,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
         now: page.board.now,
         query,
         picker: RwSignal::new(None),
+        enrolling: RwSignal::new(None),
         moving: RwSignal::new(0),
         drawer: RwSignal::new(None),
         announce: RwSignal::new(None),
@@ -53,6 +55,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
             </For>
         </div>
         <ReasonPicker />
+        <BoardEnrolment />
         <drawer::LeadDrawer />
         {move || {
             ctx.drag
@@ -161,4 +164,25 @@ fn Column(stage_id: Id) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The enrolment dialog for a card dropped into the enrolment stage: enrolled, the board shows
+/// the lead where the server put it; cancelled, the card never left its column.
+#[component]
+fn BoardEnrolment() -> impl IntoView {
+    let ctx = expect_context::<BoardCtx>();
+    move || {
+        ctx.enrolling.get().map(|pending| {
+            view! {
+                <EnrolDialog
+                    lead_id=pending.card_id
+                    on_done=Callback::new(move |_| {
+                        ctx.enrolling.set(None);
+                        ctx.reload.run(());
+                    })
+                    on_cancel=Callback::new(move |_| ctx.enrolling.set(None))
+                />
+            }
+        })
+    }
 }

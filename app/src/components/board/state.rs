@@ -63,6 +63,8 @@ pub struct BoardCtx {
     pub now: DateTime<Utc>,
     pub query: Memo<String>,
     pub picker: RwSignal<Option<PendingMove>>,
+    /// A card dropped into the enrolment stage, waiting for its group and contract.
+    pub enrolling: RwSignal<Option<PendingMove>>,
     /// Moves sent and not yet answered: a reload now would show the board from before them.
     pub moving: RwSignal<u32>,
     /// The lead open in the drawer (wide screens).
@@ -85,6 +87,7 @@ impl BoardCtx {
         let busy = self.drag.with_untracked(Option::is_some)
             || self.keyboard.with_untracked(Option::is_some)
             || self.picker.with_untracked(Option::is_some)
+            || self.enrolling.with_untracked(Option::is_some)
             || self.moving.get_untracked() > 0
             || self.drawer.with_untracked(Option::is_some);
         if busy {
@@ -109,13 +112,15 @@ impl BoardCtx {
         })
     }
 
-    /// Starts a move; stages with reasons ask for one first.
+    /// Starts a move; stages with reasons ask for one first, the enrolment stage for the group and
+    /// the contract.
     pub fn request_move(&self, card_id: Id, to_stage: Id) {
         let Some((from, _)) = self.find(card_id) else { return };
         if from == to_stage {
             return;
         }
         match self.stage(to_stage) {
+            Some(stage) if stage.enrolment => self.enrolling.set(Some(PendingMove { card_id, to_stage })),
             Some(stage) if stage.requires_reason() => self.picker.set(Some(PendingMove { card_id, to_stage })),
             Some(_) => self.move_card(card_id, to_stage, None),
             None => {}

@@ -1,6 +1,7 @@
 //! The lead card: its fields (read, or the edit form), the person's other leads, the actions
 //! (transfer, postpone, archive/restore) and the timeline.
 
+pub mod contracts;
 pub mod form;
 pub mod timeline;
 
@@ -10,6 +11,7 @@ use crate::components::format;
 use crate::components::tasks::{default_due, TaskForm, TaskList};
 use crate::components::toast::Toasts;
 use crate::i18n::*;
+use contracts::LeadContracts;
 use domain::phone::Phone;
 use domain::Id;
 use form::{FormTarget, LeadForm};
@@ -83,6 +85,7 @@ pub fn LeadCard(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'s
                     }
                 })}
         </article>
+        <LeadContracts lead_id=l.id contracts=view.contracts.clone() can_edit=view.can_edit reload />
         <LeadTasks view=form_view.get_value() reload />
         {view.can_edit.then(|| view! { <LeadActions view=form_view.get_value() reload /> })}
         <Timeline lead_id=l.id me=view.me can_edit=view.can_edit choices=view.choices.clone() first=timeline group refresh />

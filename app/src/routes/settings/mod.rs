@@ -26,6 +26,7 @@ pub enum Tab {
     Staff,
     School,
     Automation,
+    Groups,
 }
 
 /// The tabs, with the owner's ones only for the owner.
@@ -47,6 +48,7 @@ pub fn SettingsTabs(current: Tab, role: Role) -> impl IntoView {
             {owner.then(|| tab(Tab::Staff, "/settings/users", t!(i18n, settings.users).into_any()))}
             {owner.then(|| tab(Tab::School, "/settings/school", t!(i18n, settings.school).into_any()))}
             {tab(Tab::Automation, "/settings/automation", t!(i18n, settings.automation).into_any())}
+            {tab(Tab::Groups, "/settings/groups", t!(i18n, groups.title).into_any())}
             <A href="/import" attr:class="tab" attr:data-testid="import-tab">
                 {t!(i18n, settings.import)}
             </A>
@@ -82,7 +84,7 @@ fn SettingsScreen(page: Resource<Result<SettingsView, AppError>>, reloads: RwSig
                             Tab::Dictionaries => view! { <dictionaries::DictionaryPage view=view.clone() sender /> }.into_any(),
                             Tab::Staff => view! { <staff::Staff view=view.clone() sender /> }.into_any(),
                             Tab::School => view! { <school::School view=view.clone() sender /> }.into_any(),
-                            Tab::Automation => ().into_any(),
+                            Tab::Automation | Tab::Groups => ().into_any(),
                         };
                         view! {
                             <HydrationMark />
