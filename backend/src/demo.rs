@@ -245,6 +245,8 @@ pub async fn generate(db: &Db, leads: usize, seed: u64, password: Option<String>
     }
     let first_stage = all_stages.first().map(|s| s.id).unwrap_or_default();
     insert(db, &out, first_stage, &mut rng, at).await?;
+    let enrolment_stage = all_stages.iter().find(|s| s.enrolment).map(|s| s.id);
+    groups(db, &owner, &dicts, enrolment_stage, &out, at).await?;
     Ok(DemoSummary { password: pass, logins, leads })
 }
 
@@ -327,5 +329,98 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// Training groups — B in every branch (one started last month, two recruiting for the next
+/// months) and one for each other taught category — and a contract for each lead in the
+/// enrolment stage whose group has a seat, so the groups page and the reports have figures.
+async fn groups(
+    db: &Db,
+    owner: &domain::user::User,
+    dicts: &domain::dictionary::Dictionaries,
+    enrolment_stage: Option<Id>,
+    leads: &[DemoLead],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    use chrono::Datelike;
+    use domain::group::{GroupDraft, GroupStatus};
+    let month = |offset: i32| {
+        let m0 = at.month0() as i32 + offset;
+        NaiveDate::from_ymd_opt(at.year() + m0.div_euclid(12), m0.rem_euclid(12) as u32 + 1, 1)
+    };
+    let mut made: Vec<(Id, Id, Option<Id>, i32, String)> = Vec::new();
+    for category in dicts.categories.iter().filter(|c| c.active) {
+        let plans: Vec<(Option<&domain::dictionary::DictionaryEntry>, i32, GroupStatus)> = if category.name == "B" {
+            dicts
+                .branches
+                .iter()
+                .flat_map(|b| {
+                    [(Some(b), -1, GroupStatus::Started), (Some(b), 1, GroupStatus::Recruiting), (Some(b), 2, GroupStatus::Recruiting)]
+                })
+                .collect()
+        } else {
+            vec![(None, 1, GroupStatus::Recruiting)]
+        };
+        for (branch, offset, status) in plans {
+            let start = month(offset);
+            let name = format!(
+                "{}-{}{}",
+                category.name,
+                start.map(|d| d.format("%m.%Y").to_string()).unwrap_or_default(),
+                branch.map(|b| format!(" {}", b.name)).unwrap_or_default()
+            );
+            let draft = GroupDraft {
+                id: None,
+                name: name.clone(),
+                category_id: Some(category.id),
+                branch_id: branch.map(|b| b.id),
+                start_date: start,
+                capacity: 20,
+                status,
+            };
+            let id = crate::groups::save_group(db, owner, &draft).await?;
+            made.push((id, category.id, branch.map(|b| b.id), 20, name));
+        }
+    }
+    let Some(stage) = enrolment_stage else { return Ok(()) };
+    let mut taken: std::collections::HashMap<Id, i32> = std::collections::HashMap::new();
+    let mut number = 0;
+    with_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for lead in leads.iter().filter(|l| l.stage_id == stage) {
+            let fits = made.iter().find(|(id, category, branch, capacity, _)| {
+                *category == lead.category_id && branch.is_none_or(|b| b == lead.branch_id) && taken.get(id).copied().unwrap_or(0) < *capacity
+            });
+            let Some((group_id, .., group_name)) = fits else { continue };
+            *taken.entry(*group_id).or_default() += 1;
+            number += 1;
+            let contract_number = format!("{}-{number:04}", at.year());
+            let signed_at = lead.stage_changed_at;
+            let contract_id: Id = sqlx::query_scalar(
+                "INSERT INTO contracts (lead_id, group_id, number, signed_on, price_kopecks, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(lead.id)
+            .bind(*group_id)
+            .bind(&contract_number)
+            .bind(signed_at.date_naive())
+            .bind(4_500_000_i64)
+            .bind(lead.responsible_id)
+            .bind(signed_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let event = TimelineEvent::Enrolled { contract_id, group_id: *group_id, number: contract_number, group_name: group_name.clone() };
+            sqlx::query("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(lead.id)
+                .bind(lead.responsible_id)
+                .bind(event.kind())
+                .bind(serde_json::to_string(&event).expect("serialisable"))
+                .bind(signed_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
     Ok(())
 }

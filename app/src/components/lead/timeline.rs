@@ -72,6 +72,9 @@ fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterCh
             Some("reached") => t_string!(i18n, timeline.call_reached).to_string(),
             _ => t_string!(i18n, timeline.call).to_string(),
         },
+        TimelineEvent::Enrolled { number, group_name, .. } if !group_name.is_empty() => {
+            format!("{}: {group_name} · {} {number}", t_string!(i18n, timeline.enrolled), t_string!(i18n, groups.contract_short))
+        }
         TimelineEvent::Enrolled { .. } => t_string!(i18n, timeline.enrolled).to_string(),
         TimelineEvent::EnrolmentCancelled { reason, .. } => format!("{}: {reason}", t_string!(i18n, timeline.enrolment_cancelled)),
         TimelineEvent::Imported { .. } => t_string!(i18n, timeline.imported).to_string(),
