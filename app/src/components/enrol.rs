@@ -16,6 +16,14 @@ use leptos::task::spawn_local;
 pub fn EnrolDialog(lead_id: Id, on_done: Callback<Lead>, on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let options = LocalResource::new(move || load_enrolment_options(lead_id));
+    // Escape closes the dialog wherever the focus is (it opens with the focus on the button or
+    // the dropped card, outside it).
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            on_cancel.run(());
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
         <div class="backdrop" on:click=move |_| on_cancel.run(())>
             <div
@@ -25,11 +33,6 @@ pub fn EnrolDialog(lead_id: Id, on_done: Callback<Lead>, on_cancel: Callback<()>
                 aria-labelledby="enrol-title"
                 data-testid="enrol-dialog"
                 on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Escape" {
-                        on_cancel.run(());
-                    }
-                }
             >
                 <h2 id="enrol-title">{t!(i18n, groups.enrol_title)}</h2>
                 <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>

@@ -240,7 +240,8 @@ fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
                         {stages
                             .get_value()
                             .into_iter()
-                            .filter(|s| s.id != current_stage)
+                            // The enrolment stage is entered by enrolling (the contracts section).
+                            .filter(|s| s.id != current_stage && !s.enrolment)
                             .map(|s| view! { <option value=s.id>{s.name}</option> })
                             .collect_view()}
                     </select>
