@@ -34,6 +34,7 @@ pub mod staff;
 pub mod stages;
 pub mod tasks;
 pub mod timeline;
+pub mod tokens;
 pub mod users;
 
 pub use db::Db;

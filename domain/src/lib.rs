@@ -4,6 +4,7 @@
 //! type live here so the form and the server run the very same checks.
 
 pub mod access;
+pub mod api;
 pub mod automation;
 pub mod board;
 pub mod config;

@@ -84,7 +84,7 @@ fn ReportSection(table: Table, query: String) -> impl IntoView {
         <section class="report" data-testid=format!("report-{kind}")>
             <header class="section-head">
                 <h2>{table.title.clone()}</h2>
-                <a class="button secondary" href=format!("/reports/export.xlsx?{query}&report={kind}") download>
+                <a class="download" href=format!("/reports/export.xlsx?{query}&report={kind}") download>
                     {t!(i18n, reports.xlsx)}
                 </a>
             </header>
