@@ -22,6 +22,7 @@ pub mod export;
 pub mod filter;
 pub mod groups;
 pub mod import;
+pub mod intake;
 pub mod leads;
 pub mod list;
 pub mod moves;

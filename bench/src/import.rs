@@ -33,7 +33,16 @@ pub fn workbook(rows: usize, stages: &[String]) -> Vec<u8> {
             (3, format!("8 (9{:02}) {:03}-{:02}-{:02}", r % 100, (r / 100) % 1000, (r / 7) % 100, r % 97)),
             (9, if rng.gen_bool(0.8) { "B" } else { "A" }.to_string()),
             (14, stages.choose(&mut rng).cloned().unwrap_or_default()),
-            (17, format!("{:02}.{:02}.2024 {:02}:{:02}:00", rng.gen_range(1..=28), rng.gen_range(1..=12), rng.gen_range(8..20), rng.gen_range(0..60))),
+            (
+                17,
+                format!(
+                    "{:02}.{:02}.2024 {:02}:{:02}:00",
+                    rng.gen_range(1..=28),
+                    rng.gen_range(1..=12),
+                    rng.gen_range(8..20),
+                    rng.gen_range(0..60)
+                ),
+            ),
             (18, if rng.gen_bool(0.3) { "Звонил, просил перезвонить".to_string() } else { String::new() }),
         ];
         for (c, value) in cells {
@@ -87,8 +96,9 @@ pub async fn run(kind: Kind, rows: usize) -> bool {
     let owner = set_up(&db, StagePreset::DrivingSchoolFull).await;
     let stages: Vec<String> = backend::stages::list_stages(&db).await.expect("stages").into_iter().take(5).map(|s| s.name).collect();
     let first_stage = backend::stages::list_stages(&db).await.expect("stages")[0].id;
-    let channel: i64 = with_pool!(db, pool => sqlx::query_scalar("SELECT id FROM channels ORDER BY position LIMIT 1").fetch_one(pool).await)
-        .expect("channel");
+    let channel: i64 =
+        with_pool!(db, pool => sqlx::query_scalar("SELECT id FROM channels ORDER BY position LIMIT 1").fetch_one(pool).await)
+            .expect("channel");
     let bytes = workbook(rows, &stages);
     let floor_secs = floor(&db, rows, first_stage, channel).await;
 

@@ -27,6 +27,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub server: ServerState,
     pub imports: Arc<crate::import_http::ImportJobs>,
+    pub api_limits: Arc<crate::api::RateLimits>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -40,7 +41,7 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
     let leptos_options =
         LeptosOptions::builder().output_name("voronka").site_root(args.site_root.clone()).site_pkg_dir("pkg").site_addr(args.addr).build();
     let server = ServerState { db: db.clone(), throttle: Arc::new(LoginThrottle::default()) };
-    let state = AppState { leptos_options, server: server.clone(), imports: Arc::default() };
+    let state = AppState { leptos_options, server: server.clone(), imports: Arc::default(), api_limits: Arc::default() };
     let store = SessionStoreDb::new(&db);
     let sessions = SessionManagerLayer::new(store)
         .with_name("voronka_session")
@@ -50,6 +51,7 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(args.session_idle_minutes))));
     let routes = generate_route_list(App);
     Router::new()
+        .merge(crate::api::routes())
         .route("/health", get(health))
         .route("/events", get(crate::live::events))
         .route("/export/leads.csv", get(crate::export::csv))

@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! The `voronka` binary's parts: the command line, the HTTP server with its guards and sessions.
 
+pub mod api;
 pub mod cli;
 mod export;
 pub mod guard;
