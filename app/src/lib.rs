@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=routes::import::ImportRoute ssr=SsrMode::Async />
                     <Route path=path!("/settings/automation") view=routes::automation::AutomationRoute ssr=SsrMode::Async />
                     <Route path=path!("/settings/groups") view=routes::groups::GroupsRoute ssr=SsrMode::Async />
+                    <Route path=path!("/settings/api") view=routes::tokens::TokensRoute ssr=SsrMode::Async />
                     <Route path=path!("/reports") view=routes::reports::ReportsRoute ssr=SsrMode::Async />
                     <Route path=path!("/settings/stages") view=|| view! { <SettingsRoute tab=Tab::Stages /> } ssr=SsrMode::Async />
                     <Route path=path!("/settings/dictionaries") view=|| view! { <SettingsRoute tab=Tab::Dictionaries /> } ssr=SsrMode::Async />

@@ -121,3 +121,29 @@ test('dropping a card into the enrolment stage opens the enrolment dialog; cance
   await expect(dialog).toBeHidden();
   await expect(first.locator(`article.card[data-lead-id="${id}"]`)).toBeVisible();
 });
+
+test('an API token made in the settings creates a lead through the API, once per Idempotency-Key', async ({ page }, info) => {
+  const base = settingsURL(info);
+  await signIn(page, info, 'admin', undefined, base);
+  await page.goto(`${base}/settings/api`);
+  await hydrated(page);
+  await page.locator('input[name="token-name"]').fill(`Сайт ${info.project.name}`);
+  await page.getByTestId('create-token').click();
+  const secret = await page.getByTestId('token-secret').inputValue();
+  expect(secret).toMatch(/^vrk_[0-9a-f]{64}$/);
+  await expect(page.getByTestId('token-row').filter({ hasText: `Сайт ${info.project.name}` })).toBeVisible();
+  const name = `Из API ${info.project.name} ${Date.now() % 100000}`;
+  const send = () =>
+    page.request.post(`${base}/api/v1/leads`, {
+      headers: { Authorization: `Bearer ${secret}`, 'Idempotency-Key': name },
+      data: { first_name: name, category: 'B' },
+    });
+  const first = await send();
+  expect(first.status()).toBe(201);
+  const again = await send();
+  expect(again.status()).toBe(200);
+  expect((await again.json()).id).toBe((await first.json()).id);
+  const read = await page.request.get(`${base}/api/v1/leads/${(await first.json()).id}`, { headers: { Authorization: `Bearer ${secret}` } });
+  expect(read.status()).toBe(403);
+  expect((await read.json()).code).toBe('forbidden');
+});

@@ -67,6 +67,17 @@ pub enum Command {
         #[arg(long)]
         no_rules: bool,
     },
+    /// Create an integration API token and print it (it is shown this once)
+    CreateToken {
+        #[arg(long, env = "VORONKA_TOKEN_NAME")]
+        name: String,
+        /// Comma-separated: leads:write, leads:read, calls:write
+        #[arg(long, env = "VORONKA_TOKEN_SCOPES")]
+        scopes: String,
+        /// The owner or director the token acts as; the owner when not given
+        #[arg(long = "as", value_name = "LOGIN")]
+        as_login: Option<String>,
+    },
     /// Write a consistent copy of the database to a new file, also while serving
     Backup {
         #[arg(long, env = "VORONKA_BACKUP_TO")]
@@ -224,6 +235,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             let result = crate::import_cli::import(&db, &file, dry_run, as_login, !no_rules).await;
             db.close().await;
             result
+        }
+        Command::CreateToken { name, scopes, as_login } => {
+            let scopes = domain::api::Scope::parse_list(&scopes)
+                .map_err(|_| "--scopes: use leads:write, leads:read and/or calls:write, comma-separated".to_string())?;
+            let db = open(&url).await?;
+            let users = backend::users::list_users(&db).await.map_err(describe)?;
+            let actor = match &as_login {
+                Some(login) => users.iter().find(|u| &u.login == login).ok_or_else(|| format!("no user {login}"))?,
+                None => users.iter().find(|u| u.role == Role::Owner && u.active).ok_or("the school is not set up yet")?,
+            };
+            let (_, secret) = backend::tokens::create(&db, actor, &name, &scopes).await.map_err(describe)?;
+            println!("{secret}");
+            db.close().await;
+            Ok(())
         }
         Command::Backup { to } => {
             let db = open(&url).await?;

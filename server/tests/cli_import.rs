@@ -69,3 +69,20 @@ fn import_from_the_command_line() {
     assert!(!missing.status.success() && text(&missing).contains("cannot read"), "{}", text(&missing));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn create_token_prints_a_token_once_and_refuses_bad_scopes() {
+    let dir = scratch("token");
+    let db = dir.join("school.db");
+    assert!(voronka(&db, &["demo", "--leads", "5"]).status.success());
+    let bad = voronka(&db, &["create-token", "--name", "Сайт", "--scopes", "leads:delete"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("--scopes"), "{}", text(&bad));
+    let made = voronka(&db, &["create-token", "--name", "Сайт", "--scopes", "leads:write,calls:write"]);
+    assert!(made.status.success(), "{}", text(&made));
+    let token = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    assert!(token.starts_with("vrk_") && token.len() == 68, "{token}");
+    let sales = voronka(&db, &["create-token", "--name", "Бот", "--scopes", "leads:read", "--as", "sales"]);
+    assert!(!sales.status.success(), "sales staff cannot own tokens");
+    let _ = std::fs::remove_dir_all(&dir);
+}

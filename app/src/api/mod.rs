@@ -10,3 +10,4 @@ pub mod list;
 pub mod session;
 pub mod settings;
 pub mod tasks;
+pub mod tokens;

@@ -15,3 +15,4 @@ pub mod settings;
 pub mod setup;
 pub mod signed_in;
 pub mod tasks;
+pub mod tokens;

@@ -27,6 +27,7 @@ pub enum Tab {
     School,
     Automation,
     Groups,
+    Tokens,
 }
 
 /// The tabs, with the owner's ones only for the owner.
@@ -49,6 +50,7 @@ pub fn SettingsTabs(current: Tab, role: Role) -> impl IntoView {
             {owner.then(|| tab(Tab::School, "/settings/school", t!(i18n, settings.school).into_any()))}
             {tab(Tab::Automation, "/settings/automation", t!(i18n, settings.automation).into_any())}
             {tab(Tab::Groups, "/settings/groups", t!(i18n, groups.title).into_any())}
+            {matches!(role, Role::Owner | Role::Director).then(|| tab(Tab::Tokens, "/settings/api", t!(i18n, tokens.tab).into_any()))}
             <A href="/import" attr:class="tab" attr:data-testid="import-tab">
                 {t!(i18n, settings.import)}
             </A>
@@ -84,7 +86,7 @@ fn SettingsScreen(page: Resource<Result<SettingsView, AppError>>, reloads: RwSig
                             Tab::Dictionaries => view! { <dictionaries::DictionaryPage view=view.clone() sender /> }.into_any(),
                             Tab::Staff => view! { <staff::Staff view=view.clone() sender /> }.into_any(),
                             Tab::School => view! { <school::School view=view.clone() sender /> }.into_any(),
-                            Tab::Automation | Tab::Groups => ().into_any(),
+                            Tab::Automation | Tab::Groups | Tab::Tokens => ().into_any(),
                         };
                         view! {
                             <HydrationMark />
