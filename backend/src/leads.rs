@@ -35,7 +35,7 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
         let mut tx = pool.begin_write().await?;
         let id = {
             let mut conn = tx.conn();
-            let new = NewLeadRow { lead: &lead, created_at: at, import: None };
+            let new = NewLeadRow { lead: &lead, created_at: at, import: None, checked: false };
             let (id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
             let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
             crate::automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
@@ -69,6 +69,10 @@ pub(crate) struct NewLeadRow<'a> {
     pub created_at: DateTime<Utc>,
     /// The import that brings it, with the row's key, so the same row is never imported twice.
     pub import: Option<(Id, &'a str)>,
+    /// The caller resolved the references and the responsible against the database moments ago
+    /// (the import's context, once per file) and named the channel: skip checking them per row.
+    /// The foreign keys still refuse anything that vanished meanwhile.
+    pub checked: bool,
 }
 
 /// Inserts a validated lead on an open write transaction: checks what it refers to, takes the
@@ -95,7 +99,7 @@ pub(crate) async fn insert_lead(
         ("contact_source_id", "contact_sources", lead.contact_source_id),
     ];
     let id: Id = with_conn!(&mut *conn, c => {
-        for (field, table, id) in references {
+        for (field, table, id) in references.into_iter().filter(|_| !new.checked) {
             if let Some(id) = id {
                 let found: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *c).await?;
                 if found == 0 {
@@ -110,20 +114,26 @@ pub(crate) async fn insert_lead(
                 .await?
                 .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
         };
-        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *c).await?;
-        match active {
-            None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
-            Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
-            Some(true) => {}
+        if !new.checked {
+            let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *c).await?;
+            match active {
+                None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
+                Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
+                Some(true) => {}
+            }
         }
         let person_id: Option<Id> = match &lead.phone {
             Some(phone) => {
-                sqlx::query("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING")
+                // A new phone answers its id at once; a known one is looked up.
+                let inserted: Option<Id> = sqlx::query_scalar("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING RETURNING id")
                     .bind(phone.as_str())
                     .bind(new.created_at)
-                    .execute(&mut *c)
+                    .fetch_optional(&mut *c)
                     .await?;
-                Some(sqlx::query_scalar("SELECT id FROM persons WHERE phone = $1").bind(phone.as_str()).fetch_one(&mut *c).await?)
+                match inserted {
+                    Some(id) => Some(id),
+                    None => Some(sqlx::query_scalar("SELECT id FROM persons WHERE phone = $1").bind(phone.as_str()).fetch_one(&mut *c).await?),
+                }
             }
             None => None,
         };
@@ -169,7 +179,12 @@ pub(crate) async fn insert_lead(
         }
         id
     });
-    crate::timeline::write(conn, id, Some(actor.id), &TimelineEvent::Created, new.created_at).await?;
+    // Created when the lead was (an import's date from the file), imported now.
+    let mut events = vec![(TimelineEvent::Created, new.created_at)];
+    if let Some((import_id, _)) = new.import {
+        events.push((TimelineEvent::Imported { import_id }, at));
+    }
+    crate::timeline::write_all(conn, id, Some(actor.id), &events).await?;
     if let Some(text) = &lead.note {
         crate::timeline::write(conn, id, Some(actor.id), &TimelineEvent::Note { text: text.clone() }, new.created_at).await?;
     }

@@ -49,6 +49,26 @@ pub(crate) async fn write(conn: &mut Conn<'_>, lead_id: Id, author_id: Option<Id
     Ok(())
 }
 
+/// Writes several entries of one lead, each with its time, in one statement.
+pub(crate) async fn write_all(
+    conn: &mut Conn<'_>,
+    lead_id: Id,
+    author_id: Option<Id>,
+    events: &[(TimelineEvent, DateTime<Utc>)],
+) -> Result<()> {
+    let data = events.iter().map(|(e, _)| entry_json(e)).collect::<Result<Vec<_>>>()?;
+    let rows: Vec<String> = (0..events.len()).map(|i| format!("($1, $2, ${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i)).collect();
+    let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", rows.join(", "));
+    with_conn!(conn, c => {
+        let mut q = sqlx::query(&sql).bind(lead_id).bind(author_id);
+        for ((event, at), data) in events.iter().zip(&data) {
+            q = q.bind(event.kind()).bind(data).bind(*at);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 /// Entries per page.
 pub const PAGE: i64 = 30;
 

@@ -221,10 +221,9 @@ pub async fn run(
                 .created_at
                 .and_then(|local| local.and_local_timezone(tz).earliest())
                 .map_or(at, |d| d.with_timezone(&Utc));
-            let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())) };
+            let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())), checked: true };
             let mut conn = tx.conn();
             let (lead_id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
-            crate::timeline::write(&mut conn, lead_id, Some(actor.id), &TimelineEvent::Imported { import_id }, at).await?;
             for note in &row.notes {
                 crate::timeline::write(&mut conn, lead_id, Some(actor.id), &TimelineEvent::Note { text: note.clone() }, created).await?;
             }
