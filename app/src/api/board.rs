@@ -138,10 +138,9 @@ pub(crate) async fn create_checked(
             .collect();
         return Ok((QuickAdded::Matches(found), 0));
     }
-    let lead = backend::leads::create_lead(db, user, draft).await?;
-    if let Some(original) = matches.iter().find(|m| m.category_id == lead.category_id && m.duplicate_of.is_none()) {
-        backend::actions::mark_duplicate(db, user, lead.id, lead.version, original.id).await?;
-        return Ok((QuickAdded::Duplicate(original.id), lead.id));
+    let created = backend::intake::create_matched(db, user, draft).await?;
+    if let Some(original) = created.duplicate_of {
+        return Ok((QuickAdded::Duplicate(original), created.id));
     }
-    Ok((QuickAdded::Created(backend::board::card(db, user, lead.id).await?), lead.id))
+    Ok((QuickAdded::Created(backend::board::card(db, user, created.id).await?), created.id))
 }

@@ -20,6 +20,8 @@ use leptos_router::components::Redirect;
 pub fn TokensRoute() -> impl IntoView {
     let reloads = RwSignal::new(0_u32);
     let page = Resource::new(move || reloads.get(), |_| api_tokens());
+    // Outside the page's view, which the reload after creating a token redraws.
+    let secret = RwSignal::new(None::<String>);
     let i18n = use_i18n();
     view! {
         <SignedIn>
@@ -27,7 +29,7 @@ pub fn TokensRoute() -> impl IntoView {
                 <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
-                            Ok(p) => view! { <HydrationMark /> <Tokens page=p reloads /> }.into_any(),
+                            Ok(p) => view! { <HydrationMark /> <Tokens page=p reloads secret /> }.into_any(),
                             Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
                             Err(e) => view! { <HydrationMark /> <ErrorMessage error=e /> }.into_any(),
                         }
@@ -39,13 +41,12 @@ pub fn TokensRoute() -> impl IntoView {
 }
 
 #[component]
-fn Tokens(page: TokensPage, reloads: RwSignal<u32>) -> impl IntoView {
+fn Tokens(page: TokensPage, reloads: RwSignal<u32>, secret: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = expect_context::<Toasts>();
     let locale = i18n.get_locale_untracked();
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(vec![Scope::LeadsWrite]);
-    let secret = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
