@@ -18,7 +18,7 @@ port=${SCHEMATHESIS_PORT:-3190}
 export DATABASE_URL="sqlite://$work/api.db" VORONKA_DEMO_PASSWORD=demo-password-1 RUST_LOG=warn
 "$bin" demo --leads 50 >/dev/null
 token=$("$bin" create-token --name schemathesis --scopes leads:write,leads:read,calls:write)
-"$bin" serve --addr "127.0.0.1:$port" &
+"$bin" serve --addr "127.0.0.1:$port" --api-requests-per-minute 100000 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done

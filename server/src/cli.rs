@@ -98,6 +98,9 @@ pub struct ServeArgs {
     /// Sign-in sessions end after this many minutes without a request
     #[arg(long, env = "VORONKA_SESSION_IDLE_MINUTES", default_value_t = 720, value_parser = clap::value_parser!(u32).range(5..=43200))]
     pub session_idle_minutes: u32,
+    /// Integration API requests per token per minute
+    #[arg(long, env = "VORONKA_API_REQUESTS_PER_MINUTE", default_value_t = crate::api::REQUESTS_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub api_requests_per_minute: u32,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]

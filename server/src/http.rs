@@ -41,7 +41,12 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
     let leptos_options =
         LeptosOptions::builder().output_name("voronka").site_root(args.site_root.clone()).site_pkg_dir("pkg").site_addr(args.addr).build();
     let server = ServerState { db: db.clone(), throttle: Arc::new(LoginThrottle::default()) };
-    let state = AppState { leptos_options, server: server.clone(), imports: Arc::default(), api_limits: Arc::default() };
+    let state = AppState {
+        leptos_options,
+        server: server.clone(),
+        imports: Arc::default(),
+        api_limits: Arc::new(crate::api::RateLimits::new(args.api_requests_per_minute)),
+    };
     let store = SessionStoreDb::new(&db);
     let sessions = SessionManagerLayer::new(store)
         .with_name("voronka_session")

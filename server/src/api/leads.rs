@@ -3,7 +3,7 @@
 use super::types::{ApiError, ApiLead, CallLogged, LeadCreated, LeadPage, NewCall, NewLead, PageParams};
 use super::{Authed, Body, Failure};
 use crate::http::AppState;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -66,7 +66,7 @@ fn draft(input: NewLead, d: &Dictionaries) -> Result<LeadDraft, AppError> {
         (status = 200, description = "A retry with the same Idempotency-Key: the first result", body = LeadCreated),
         (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, description = "The token lacks leads:write", body = ApiError),
         (status = 409, description = "The same Idempotency-Key is being processed", body = ApiError),
-        (status = 413, body = ApiError), (status = 422, description = "A field was refused; `field` names it", body = ApiError),
+        (status = 413, body = ApiError), (status = 415, description = "Not sent as application/json", body = ApiError), (status = 422, description = "A field was refused; `field` names it", body = ApiError),
         (status = 429, body = ApiError)
     )
 )]
@@ -123,16 +123,20 @@ async fn api_lead(state: &AppState, lead: Lead) -> Result<ApiLead, Failure> {
     get,
     path = "/api/v1/leads",
     params(PageParams),
-    responses((status = 200, body = LeadPage), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 429, body = ApiError))
+    responses(
+        (status = 200, body = LeadPage), (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 422, description = "A paging value out of range or not a number", body = ApiError), (status = 429, body = ApiError)
+    )
 )]
 pub(crate) async fn list(
     State(state): State<AppState>,
     Authed(caller): Authed,
-    Query(page): Query<PageParams>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<LeadPage>, Failure> {
     caller.require(Scope::LeadsRead)?;
-    let (filter, _ignored) = LeadFilter::from_query(query.as_deref().unwrap_or_default());
+    let query = query.unwrap_or_default();
+    let (filter, _ignored) = LeadFilter::from_query(&query);
+    let page = PageParams::read(&query)?;
     let limit = page.limit.unwrap_or(50);
     if !(1..=backend::intake::MAX_PAGE).contains(&limit) {
         return Err(AppError::invalid("limit", Invalid::OutOfRange).into());
@@ -152,8 +156,10 @@ pub(crate) async fn list(
     params(("id" = i64, Path, description = "The lead's id")),
     responses((status = 200, body = ApiLead), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 429, body = ApiError))
 )]
-pub(crate) async fn one(State(state): State<AppState>, Authed(caller): Authed, Path(id): Path<Id>) -> Result<Json<ApiLead>, Failure> {
+pub(crate) async fn one(State(state): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Json<ApiLead>, Failure> {
     caller.require(Scope::LeadsRead)?;
+    // Not a lead id at all: no such lead.
+    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let lead = backend::leads::lead_for(&state.server.db, &caller.user, id, false).await?;
     Ok(Json(api_lead(&state, lead).await?))
 }
@@ -167,6 +173,7 @@ pub(crate) async fn one(State(state): State<AppState>, Authed(caller): Authed, P
     responses(
         (status = 201, body = CallLogged), (status = 400, body = ApiError), (status = 401, body = ApiError),
         (status = 403, description = "The token lacks calls:write", body = ApiError), (status = 413, body = ApiError),
+        (status = 415, description = "Not sent as application/json", body = ApiError),
         (status = 422, body = ApiError), (status = 429, body = ApiError)
     )
 )]

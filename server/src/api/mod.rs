@@ -22,7 +22,7 @@ use utoipa::OpenApi;
 
 /// The largest request body the API reads.
 pub const MAX_BODY: usize = 64 * 1024;
-/// Requests per token per minute.
+/// Requests per token per minute, unless `serve --api-requests-per-minute` says otherwise.
 pub const REQUESTS_PER_MINUTE: u32 = 120;
 
 #[derive(OpenApi)]
@@ -129,12 +129,16 @@ impl IntoResponse for Failure {
 }
 
 /// Requests per token in the current minute.
-#[derive(Default)]
 pub struct RateLimits {
+    per_minute: u32,
     windows: Mutex<HashMap<domain::Id, (Instant, u32)>>,
 }
 
 impl RateLimits {
+    pub fn new(per_minute: u32) -> RateLimits {
+        RateLimits { per_minute, windows: Mutex::default() }
+    }
+
     fn take(&self, token: domain::Id) -> Result<(), AppError> {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
@@ -143,7 +147,7 @@ impl RateLimits {
         if age >= 60 {
             *slot = (now, 0);
         }
-        if slot.1 >= REQUESTS_PER_MINUTE {
+        if slot.1 >= self.per_minute {
             return Err(AppError::RateLimited { retry_after_secs: 60 - age.min(59) });
         }
         slot.1 += 1;

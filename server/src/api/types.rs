@@ -107,6 +107,24 @@ pub struct PageParams {
     pub limit: Option<i64>,
 }
 
+impl PageParams {
+    /// `after` and `limit` from a query; a value that is not a number is refused on its name.
+    pub fn read(query: &str) -> Result<PageParams, domain::AppError> {
+        let mut page = PageParams { after: None, limit: None };
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match key.as_ref() {
+                "after" => &mut page.after,
+                "limit" => &mut page.limit,
+                _ => continue,
+            };
+            let number =
+                value.trim().parse::<Id>().map_err(|_| domain::AppError::invalid(key.to_string(), domain::error::Invalid::OutOfRange))?;
+            *slot = Some(number);
+        }
+        Ok(page)
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCall {
