@@ -58,17 +58,9 @@ async fn apply(db: &Db, actor: &User, lead: Lead, change: Change, event: Timelin
         tx.commit().await?;
     });
     let fresh = leads::get_lead(db, lead.id).await?.ok_or(AppError::NotFound)?;
-    let event = LeadEvent {
-        kind: LeadEventKind::Updated,
-        lead_id: fresh.id,
-        from_stage: None,
-        stage_id: fresh.stage_id,
-        // Boards of both the old and the new responsible hear about a transfer: the new one is here,
-        // and the old one sees the lead leave on their next reload.
-        responsible_id: fresh.responsible_id,
-        actor_id: actor.id,
-        version: fresh.version,
-    };
+    // Boards of both the old and the new responsible hear about a transfer: the new one is in the
+    // event, and the old one sees the lead leave on their next reload.
+    let event = LeadEvent::about(LeadEventKind::Updated, &fresh, None, actor.id);
     db.events.publish(&db.pool, event).await;
     Ok(fresh)
 }
@@ -159,15 +151,7 @@ pub async fn mark_duplicate(db: &Db, actor: &User, lead_id: Id, expected_version
         tx.commit().await?;
     });
     let fresh = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
-    let event = LeadEvent {
-        kind: LeadEventKind::Moved,
-        lead_id,
-        from_stage: Some(lead.stage_id),
-        stage_id: fresh.stage_id,
-        responsible_id: fresh.responsible_id,
-        actor_id: actor.id,
-        version: fresh.version,
-    };
+    let event = LeadEvent::about(LeadEventKind::Moved, &fresh, Some(lead.stage_id), actor.id);
     db.events.publish(&db.pool, event).await;
     Ok(fresh)
 }

@@ -210,14 +210,6 @@ pub async fn reached(db: &Db, actor: &User, lead_id: Id, note: &str, mv: Option<
 }
 
 async fn publish_update(db: &Db, actor: &User, lead: &Lead) {
-    let event = LeadEvent {
-        kind: LeadEventKind::Updated,
-        lead_id: lead.id,
-        from_stage: None,
-        stage_id: lead.stage_id,
-        responsible_id: lead.responsible_id,
-        actor_id: actor.id,
-        version: lead.version,
-    };
+    let event = LeadEvent::about(LeadEventKind::Updated, lead, None, actor.id);
     db.events.publish(&db.pool, event).await;
 }

@@ -112,15 +112,7 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
         tx.commit().await?;
     });
     let fresh = leads::get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
-    let event = LeadEvent {
-        kind: LeadEventKind::Updated,
-        lead_id,
-        from_stage: None,
-        stage_id: fresh.stage_id,
-        responsible_id: fresh.responsible_id,
-        actor_id: actor.id,
-        version: fresh.version,
-    };
+    let event = LeadEvent::about(LeadEventKind::Updated, &fresh, None, actor.id);
     db.events.publish(&db.pool, event).await;
     Ok(fresh)
 }

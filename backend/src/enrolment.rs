@@ -173,15 +173,7 @@ pub async fn enrol(db: &Db, actor: &User, draft: &EnrolmentDraft) -> Result<Lead
     });
     tracing::info!(lead = e.lead_id, group = e.group_id, contract = contract_id, by = actor.id, "lead enrolled");
     let fresh = leads::get_lead(db, e.lead_id).await?.ok_or(AppError::NotFound)?;
-    let event = LeadEvent {
-        kind: LeadEventKind::Moved,
-        lead_id: fresh.id,
-        from_stage: Some(lead.stage_id),
-        stage_id: fresh.stage_id,
-        responsible_id: fresh.responsible_id,
-        actor_id: actor.id,
-        version: fresh.version,
-    };
+    let event = LeadEvent::about(LeadEventKind::Moved, &fresh, Some(lead.stage_id), actor.id);
     db.events.publish(&db.pool, event).await;
     Ok(fresh)
 }

@@ -45,20 +45,7 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
         id
     });
     let lead = get_lead(db, id).await?.ok_or(AppError::NotFound)?;
-    db.events
-        .publish(
-            &db.pool,
-            LeadEvent {
-                kind: LeadEventKind::Created,
-                lead_id: lead.id,
-                from_stage: None,
-                stage_id: lead.stage_id,
-                responsible_id: lead.responsible_id,
-                actor_id: actor.id,
-                version: lead.version,
-            },
-        )
-        .await;
+    db.events.publish(&db.pool, LeadEvent::about(LeadEventKind::Created, &lead, None, actor.id)).await;
     Ok(lead)
 }
 

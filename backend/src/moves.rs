@@ -58,20 +58,7 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
         tx.commit().await?;
     });
     let moved = leads::get_lead(db, mv.lead_id).await?.ok_or(AppError::NotFound)?;
-    db.events
-        .publish(
-            &db.pool,
-            LeadEvent {
-                kind: LeadEventKind::Moved,
-                lead_id: moved.id,
-                from_stage: Some(lead.stage_id),
-                stage_id: moved.stage_id,
-                responsible_id: moved.responsible_id,
-                actor_id: actor.id,
-                version: moved.version,
-            },
-        )
-        .await;
+    db.events.publish(&db.pool, LeadEvent::about(LeadEventKind::Moved, &moved, Some(lead.stage_id), actor.id)).await;
     Ok(moved)
 }
 

@@ -41,6 +41,11 @@ async fn set_times(db: &Db, lead: Id, hours: &[i64]) {
     }
 }
 
+/// Name, leads, won, mean days to won, median hours to first contact.
+type PersonRow<'a> = (&'a str, u64, u64, Option<f64>, Option<f64>);
+/// Category, branch, month, leads, seats left.
+type WaitingRow<'a> = (Option<&'a str>, Option<&'a str>, Option<NaiveDate>, u64, u64);
+
 fn share(rows: &[ShareRow]) -> Vec<(String, u64, u64)> {
     rows.iter().map(|r| (r.name.clone(), r.leads, r.won)).collect()
 }
@@ -126,7 +131,7 @@ both!(reports_give_the_known_answers, |db| async move {
     );
     assert_eq!(share(&r.channels), vec![("Сайт".to_string(), 2, 1), ("Сарафанное радио".to_string(), 2, 0)]);
     assert_eq!(share(&r.branches), vec![(String::new(), 2, 0), ("Север".to_string(), 2, 1)]);
-    let people: Vec<(&str, u64, u64, Option<f64>, Option<f64>)> =
+    let people: Vec<PersonRow> =
         r.responsibles.iter().map(|p| (p.name.as_str(), p.leads, p.won, p.avg_days_to_won, p.median_hours_to_first_contact)).collect();
     assert_eq!(
         people,
@@ -134,7 +139,7 @@ both!(reports_give_the_known_answers, |db| async move {
     );
     let reasons: Vec<(&str, Option<&str>, u64)> = r.reasons.iter().map(|x| (x.stage.as_str(), x.reason.as_deref(), x.leads)).collect();
     assert_eq!(reasons, vec![(refusal.name.as_str(), Some("Дорого"), 1), (refusal.name.as_str(), Some("Передумал"), 1)]);
-    let waiting_rows: Vec<(Option<&str>, Option<&str>, Option<NaiveDate>, u64, u64)> =
+    let waiting_rows: Vec<WaitingRow> =
         r.waiting.iter().map(|w| (w.category.as_deref(), w.branch.as_deref(), w.month, w.leads, w.seats_left)).collect();
     assert_eq!(waiting_rows, vec![(Some("B"), None, Some(day(2027, 2, 1)), 1, 9), (Some("B"), Some("Север"), None, 1, 0)]);
     assert_eq!(r.waiting[0].groups, vec!["B февраль".to_string()]);

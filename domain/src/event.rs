@@ -23,3 +23,18 @@ pub struct LeadEvent {
     pub actor_id: Id,
     pub version: i64,
 }
+
+impl LeadEvent {
+    /// What happened to `lead`, as it is now; `from_stage` is the stage a move left.
+    pub fn about(kind: LeadEventKind, lead: &crate::lead::Lead, from_stage: Option<Id>, actor_id: Id) -> LeadEvent {
+        LeadEvent {
+            kind,
+            lead_id: lead.id,
+            from_stage,
+            stage_id: lead.stage_id,
+            responsible_id: lead.responsible_id,
+            actor_id,
+            version: lead.version,
+        }
+    }
+}

@@ -133,9 +133,10 @@ test('an API token made in the settings creates a lead through the API, once per
   expect(secret).toMatch(/^vrk_[0-9a-f]{64}$/);
   await expect(page.getByTestId('token-row').filter({ hasText: `Сайт ${info.project.name}` })).toBeVisible();
   const name = `Из API ${info.project.name} ${Date.now() % 100000}`;
+  const key = `e2e-${info.project.name}-${Date.now()}`;
   const send = () =>
     page.request.post(`${base}/api/v1/leads`, {
-      headers: { Authorization: `Bearer ${secret}`, 'Idempotency-Key': name },
+      headers: { Authorization: `Bearer ${secret}`, 'Idempotency-Key': key },
       data: { first_name: name, category: 'B' },
     });
   const first = await send();

@@ -9,6 +9,7 @@ pub mod format;
 pub mod header;
 pub mod hydration;
 pub mod lead;
+pub mod page;
 pub mod phone_matches;
 pub mod pulse;
 pub mod report_tables;

@@ -2,9 +2,9 @@
 //! group or changes one. The server refuses anyone else and checks every field again.
 
 use crate::api::groups::{load_groups, save_group, GroupsPage};
-use crate::components::errors::{field_error, ErrorMessage};
+use crate::components::errors::field_error;
 use crate::components::format;
-use crate::components::hydration::HydrationMark;
+use crate::components::page::loaded;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::settings::{SettingsTabs, Tab};
@@ -14,26 +14,16 @@ use domain::{AppError, Id};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
-use leptos_router::components::Redirect;
 
 /// The page's resource lives outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
 pub fn GroupsRoute() -> impl IntoView {
     let reloads = RwSignal::new(0_u32);
     let page = Resource::new(move || reloads.get(), |_| load_groups());
-    let i18n = use_i18n();
     view! {
         <SignedIn>
             <main class="page settings-page">
-                <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(p) => view! { <HydrationMark /> <Groups page=p reloads /> }.into_any(),
-                            Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                            Err(e) => view! { <HydrationMark /> <ErrorMessage error=e /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {loaded(page, move |p| view! { <Groups page=p reloads /> }.into_any())}
             </main>
         </SignedIn>
     }

@@ -3,15 +3,13 @@
 
 use crate::api::groups::{load_reports, ReportsPage};
 use crate::components::chart::BarChart;
-use crate::components::errors::ErrorMessage;
-use crate::components::hydration::HydrationMark;
+use crate::components::page::loaded;
 use crate::components::report_tables::{tables, Table, Value};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::report::ReportFilter;
-use domain::{AppError, Id};
+use domain::Id;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 
 /// The page's resource lives outside the sign-in gate (see `routes::board::BoardPage`).
@@ -20,19 +18,10 @@ pub fn ReportsRoute() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| location.search.get());
     let page = Resource::new(move || query.get(), load_reports);
-    let i18n = use_i18n();
     view! {
         <SignedIn>
             <main class="page reports-page">
-                <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(p) => view! { <HydrationMark /> <ReportsView page=p /> }.into_any(),
-                            Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                            Err(e) => view! { <HydrationMark /> <ErrorMessage error=e /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {loaded(page, move |p| view! { <ReportsView page=p /> }.into_any())}
             </main>
         </SignedIn>
     }

@@ -2,9 +2,9 @@
 //! creates one and shows its secret once, and revoking. The server checks the role again.
 
 use crate::api::tokens::{api_tokens, create_api_token, revoke_api_token, TokensPage};
-use crate::components::errors::{field_error, ErrorMessage};
+use crate::components::errors::field_error;
 use crate::components::format;
-use crate::components::hydration::HydrationMark;
+use crate::components::page::loaded;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::settings::{SettingsTabs, Tab};
@@ -13,7 +13,6 @@ use domain::api::Scope;
 use domain::AppError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
 
 /// The page's resource lives outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
@@ -22,19 +21,10 @@ pub fn TokensRoute() -> impl IntoView {
     let page = Resource::new(move || reloads.get(), |_| api_tokens());
     // Outside the page's view, which the reload after creating a token redraws.
     let secret = RwSignal::new(None::<String>);
-    let i18n = use_i18n();
     view! {
         <SignedIn>
             <main class="page settings-page">
-                <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(p) => view! { <HydrationMark /> <Tokens page=p reloads secret /> }.into_any(),
-                            Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                            Err(e) => view! { <HydrationMark /> <ErrorMessage error=e /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {loaded(page, move |p| view! { <Tokens page=p reloads secret /> }.into_any())}
             </main>
         </SignedIn>
     }
