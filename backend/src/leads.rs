@@ -35,7 +35,7 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
         let mut tx = pool.begin_write().await?;
         let id = {
             let mut conn = tx.conn();
-            let new = NewLeadRow { lead: &lead, created_at: at, import: None, checked: false };
+            let new = NewLeadRow { lead: &lead, created_at: at, import: None, bulk: false, notes: &[] };
             let (id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
             let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
             crate::automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
@@ -56,10 +56,33 @@ pub(crate) struct NewLeadRow<'a> {
     pub created_at: DateTime<Utc>,
     /// The import that brings it, with the row's key, so the same row is never imported twice.
     pub import: Option<(Id, &'a str)>,
-    /// The caller resolved the references and the responsible against the database moments ago
-    /// (the import's context, once per file) and named the channel: skip checking them per row.
-    /// The foreign keys still refuse anything that vanished meanwhile.
-    pub checked: bool,
+    /// Part of a bulk insert (an import): the caller resolved the references and the responsible
+    /// against the database moments ago (once per file) and named the channel, so they are not
+    /// checked per row — the foreign keys still refuse anything that vanished meanwhile — and it
+    /// links the leads to persons by phone in one statement at the end ([`link_persons`]).
+    pub bulk: bool,
+    /// More notes for the timeline, dated at creation (an import's note columns).
+    pub notes: &'a [String],
+}
+
+/// Links an import's leads to persons by phone, creating the persons missing: two statements
+/// for the whole file instead of two per row.
+pub(crate) async fn link_persons(conn: &mut Conn<'_>, import_id: Id) -> Result<()> {
+    with_conn!(conn, c => {
+        sqlx::query(
+            "INSERT INTO persons (phone, created_at) SELECT phone, MIN(created_at) FROM leads \
+             WHERE import_id = $1 AND phone IS NOT NULL GROUP BY phone ON CONFLICT (phone) DO NOTHING",
+        )
+        .bind(import_id)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query("UPDATE leads SET person_id = (SELECT p.id FROM persons p WHERE p.phone = leads.phone) WHERE import_id = $1 AND phone IS NOT NULL")
+            .bind(import_id)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }
 
 /// Inserts a validated lead on an open write transaction: checks what it refers to, takes the
@@ -86,7 +109,7 @@ pub(crate) async fn insert_lead(
         ("contact_source_id", "contact_sources", lead.contact_source_id),
     ];
     let id: Id = with_conn!(&mut *conn, c => {
-        for (field, table, id) in references.into_iter().filter(|_| !new.checked) {
+        for (field, table, id) in references.into_iter().filter(|_| !new.bulk) {
             if let Some(id) = id {
                 let found: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *c).await?;
                 if found == 0 {
@@ -101,7 +124,7 @@ pub(crate) async fn insert_lead(
                 .await?
                 .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
         };
-        if !new.checked {
+        if !new.bulk {
             let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *c).await?;
             match active {
                 None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
@@ -110,6 +133,7 @@ pub(crate) async fn insert_lead(
             }
         }
         let person_id: Option<Id> = match &lead.phone {
+            Some(_) if new.bulk => None,
             Some(phone) => {
                 // A new phone answers its id at once; a known one is looked up.
                 let inserted: Option<Id> = sqlx::query_scalar("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING RETURNING id")
@@ -171,10 +195,10 @@ pub(crate) async fn insert_lead(
     if let Some((import_id, _)) = new.import {
         events.push((TimelineEvent::Imported { import_id }, at));
     }
-    crate::timeline::write_all(conn, id, Some(actor.id), &events).await?;
-    if let Some(text) = &lead.note {
-        crate::timeline::write(conn, id, Some(actor.id), &TimelineEvent::Note { text: text.clone() }, new.created_at).await?;
+    for text in lead.note.iter().chain(new.notes) {
+        events.push((TimelineEvent::Note { text: text.clone() }, new.created_at));
     }
+    crate::timeline::write_all(conn, id, Some(actor.id), &events).await?;
     Ok((id, responsible))
 }
 

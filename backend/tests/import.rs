@@ -79,6 +79,11 @@ backend::both!(preview_then_import_once, |db| async move {
     let lead = leads::get_lead(&db, id).await.unwrap().unwrap();
     assert_eq!((lead.responsible_id, lead.registrar_id), (Some(anna.id), Some(owner.id)));
     assert_eq!(lead.phone.as_ref().unwrap().as_str(), "+79171234578");
+    let person: Option<i64> =
+        with_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM persons WHERE phone = '+79171234578'").fetch_optional(pool).await)
+            .unwrap();
+    assert_eq!(lead.person_id, person, "imported leads are linked to their person by phone");
+    assert!(person.is_some());
     assert_eq!(lead.created_at.format("%Y-%m-%d %H:%M").to_string(), "2021-03-01 07:15");
     let notes = timeline::list(&db, &owner, id, &["note".into()], None).await.unwrap();
     assert_eq!(notes.len(), 2);

@@ -18,7 +18,6 @@ use domain::access::{can, Action};
 use domain::dictionary::DictionaryEntry;
 use domain::import::{check_headers, parse_row, FileProblem, ImportContext, ImportReport, ImportTotals, ParsedRow};
 use domain::search::fold;
-use domain::timeline::TimelineEvent;
 use domain::user::User;
 use domain::Id;
 use sha2::{Digest, Sha256};
@@ -221,16 +220,14 @@ pub async fn run(
                 .created_at
                 .and_then(|local| local.and_local_timezone(tz).earliest())
                 .map_or(at, |d| d.with_timezone(&Utc));
-            let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())), checked: true };
+            let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())), bulk: true, notes: &row.notes };
             let mut conn = tx.conn();
             let (lead_id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
-            for note in &row.notes {
-                crate::timeline::write(&mut conn, lead_id, Some(actor.id), &TimelineEvent::Note { text: note.clone() }, created).await?;
-            }
             let facts = automation::LeadFacts { lead_id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
             automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
             progress.done.fetch_add(1, Ordering::Relaxed);
         }
+        crate::leads::link_persons(&mut tx.conn(), import_id).await?;
         sqlx::query("UPDATE imports SET rows_imported = $1, status = 'done', finished_at = $2 WHERE id = $3")
             .bind(todo.len() as i64)
             .bind(now())
