@@ -3,6 +3,7 @@
 use crate::db::{with_conn, AsConn, Conn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
+use crate::timeline::Entry;
 use crate::{settings, stages, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, Action};
@@ -36,7 +37,7 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
         let id = {
             let mut conn = tx.conn();
             let new = NewLeadRow { lead: &lead, created_at: at, import: None, bulk: false, notes: &[] };
-            let (id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
+            let (id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at, None).await?;
             let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
             crate::automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
             id
@@ -96,6 +97,7 @@ pub(crate) async fn insert_lead(
     new: &NewLeadRow<'_>,
     actor: &User,
     at: DateTime<Utc>,
+    pending: Option<&mut Vec<Entry>>,
 ) -> Result<(Id, Id)> {
     let lead = new.lead;
     let responsible = match lead.responsible_id {
@@ -191,14 +193,19 @@ pub(crate) async fn insert_lead(
         id
     });
     // Created when the lead was (an import's date from the file), imported now.
-    let mut events = vec![(TimelineEvent::Created, new.created_at)];
+    let entry = |event, at| Entry { lead_id: id, author_id: Some(actor.id), event, at };
+    let mut entries = vec![entry(TimelineEvent::Created, new.created_at)];
     if let Some((import_id, _)) = new.import {
-        events.push((TimelineEvent::Imported { import_id }, at));
+        entries.push(entry(TimelineEvent::Imported { import_id }, at));
     }
     for text in lead.note.iter().chain(new.notes) {
-        events.push((TimelineEvent::Note { text: text.clone() }, new.created_at));
+        entries.push(entry(TimelineEvent::Note { text: text.clone() }, new.created_at));
     }
-    crate::timeline::write_all(conn, id, Some(actor.id), &events).await?;
+    match pending {
+        // A bulk insert writes them with the next batch.
+        Some(pending) => pending.extend(entries),
+        None => crate::timeline::write_batch(conn, &entries).await?,
+    }
     Ok((id, responsible))
 }
 

@@ -49,23 +49,32 @@ pub(crate) async fn write(conn: &mut Conn<'_>, lead_id: Id, author_id: Option<Id
     Ok(())
 }
 
-/// Writes several entries of one lead, each with its time, in one statement.
-pub(crate) async fn write_all(
-    conn: &mut Conn<'_>,
-    lead_id: Id,
-    author_id: Option<Id>,
-    events: &[(TimelineEvent, DateTime<Utc>)],
-) -> Result<()> {
-    let data = events.iter().map(|(e, _)| entry_json(e)).collect::<Result<Vec<_>>>()?;
-    let rows: Vec<String> = (0..events.len()).map(|i| format!("($1, $2, ${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i)).collect();
-    let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", rows.join(", "));
-    with_conn!(conn, c => {
-        let mut q = sqlx::query(&sql).bind(lead_id).bind(author_id);
-        for ((event, at), data) in events.iter().zip(&data) {
-            q = q.bind(event.kind()).bind(data).bind(*at);
-        }
-        q.execute(&mut *c).await.map(|r| r.rows_affected())
-    })?;
+/// A timeline entry waiting to be written with others.
+pub(crate) struct Entry {
+    pub lead_id: Id,
+    pub author_id: Option<Id>,
+    pub event: TimelineEvent,
+    pub at: DateTime<Utc>,
+}
+
+/// Rows per INSERT of [`write_batch`]: five binds each, far under both databases' limits.
+const BATCH_ROWS: usize = 1000;
+
+/// Writes entries with multi-row inserts: one statement per thousand.
+pub(crate) async fn write_batch(conn: &mut Conn<'_>, entries: &[Entry]) -> Result<()> {
+    for chunk in entries.chunks(BATCH_ROWS) {
+        let data = chunk.iter().map(|e| entry_json(&e.event)).collect::<Result<Vec<_>>>()?;
+        let rows: Vec<String> =
+            (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${}, ${})", 5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5)).collect();
+        let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", rows.join(", "));
+        with_conn!(&mut *conn, c => {
+            let mut q = sqlx::query(&sql);
+            for (e, data) in chunk.iter().zip(&data) {
+                q = q.bind(e.lead_id).bind(e.author_id).bind(e.event.kind()).bind(data).bind(e.at);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 

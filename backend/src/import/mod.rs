@@ -209,7 +209,13 @@ pub async fn run(
         .bind(report.already.len() as i64)
         .fetch_one(&mut *tx)
         .await?;
+        // Timeline entries go in batches (see `timeline::write_batch`).
+        let mut pending = Vec::new();
         for row in &todo {
+            if pending.len() >= 1000 {
+                crate::timeline::write_batch(&mut tx.conn(), &pending).await?;
+                pending.clear();
+            }
             if progress.cancel.load(Ordering::Relaxed) {
                 // Dropping the transaction rolls everything back.
                 return Ok(Err(ImportRefusal::Cancelled));
@@ -222,11 +228,12 @@ pub async fn run(
                 .map_or(at, |d| d.with_timezone(&Utc));
             let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())), bulk: true, notes: &row.notes };
             let mut conn = tx.conn();
-            let (lead_id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at).await?;
+            let (lead_id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at, Some(&mut pending)).await?;
             let facts = automation::LeadFacts { lead_id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
             automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
             progress.done.fetch_add(1, Ordering::Relaxed);
         }
+        crate::timeline::write_batch(&mut tx.conn(), &pending).await?;
         crate::leads::link_persons(&mut tx.conn(), import_id).await?;
         sqlx::query("UPDATE imports SET rows_imported = $1, status = 'done', finished_at = $2 WHERE id = $3")
             .bind(todo.len() as i64)
