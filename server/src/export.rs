@@ -42,21 +42,24 @@ pub async fn csv(State(state): State<AppState>, session: Session, RawQuery(query
     let rows = rows(&state, &session, query).await?;
     let mut head = backend::export::CSV_BOM.to_vec();
     head.extend(backend::export::csv_chunk(&[backend::export::header_row()]));
-    let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) }).chain(stream::unfold(rows, |mut rows| async move {
-        let mut batch = Vec::with_capacity(CSV_CHUNK_ROWS);
-        while batch.len() < CSV_CHUNK_ROWS {
-            match rows.recv().await {
-                Some(Ok(row)) => batch.push(row),
-                // The response has begun: a failure can only cut it short, and is logged.
-                Some(Err(e)) => {
-                    tracing::error!(error = %e, "CSV export failed mid-way");
-                    return Some((Err(std::io::Error::other("export failed")), rows));
+    let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) })
+        .chain(stream::unfold(rows, |mut rows| async move {
+            let mut batch = Vec::with_capacity(CSV_CHUNK_ROWS);
+            while batch.len() < CSV_CHUNK_ROWS {
+                match rows.recv().await {
+                    Some(Ok(row)) => batch.push(row),
+                    // The response has begun: a failure can only cut it short, and is logged.
+                    Some(Err(e)) => {
+                        tracing::error!(error = %e, "CSV export failed mid-way");
+                        return Some((Err(std::io::Error::other("export failed")), rows));
+                    }
+                    None => break,
                 }
-                None => break,
             }
-        }
-        (!batch.is_empty()).then(|| (Ok(Bytes::from(backend::export::csv_chunk(&batch))), rows))
-    }));
+            (!batch.is_empty()).then(|| (Ok(Bytes::from(backend::export::csv_chunk(&batch))), rows))
+        }))
+        // The body may be polled once more after its end; `unfold` must not be.
+        .fuse();
     Ok(attachment("text/csv; charset=utf-8", "leads.csv", Body::from_stream(body)))
 }
 
@@ -85,6 +88,7 @@ pub async fn xlsx(State(state): State<AppState>, session: Session, RawQuery(quer
             }
             Err(e) => Some((Err(e), file)),
         }
-    });
+    })
+    .fuse();
     Ok(attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "leads.xlsx", Body::from_stream(body)))
 }

@@ -223,3 +223,28 @@ both!(export_needs_a_session_and_follows_the_filter, |db| async move {
     let bytes = axum::body::to_bytes(xlsx.into_body(), usize::MAX).await.unwrap();
     assert!(bytes.starts_with(b"PK\x03\x04"));
 });
+
+both!(exports_stream_the_whole_list, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let stage = backend::stages::list_stages(&db).await.unwrap()[0].id;
+    for i in 0..1_200 {
+        let draft = domain::lead::LeadDraft { first_name: format!("Экспорт{i}"), stage_id: Some(stage), ..Default::default() };
+        backend::leads::create_lead(&db, &owner, draft).await.unwrap();
+    }
+    let app = app(&db);
+    let cookie = session_cookie(&sign_in(&app, "owner", PASSWORD, None).await).unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let get =
+        |path: &str| Request::get(path).header(header::HOST, "127.0.0.1:3000").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    let csv = send(&app, get("/export/leads.csv")).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = text(csv).await;
+    assert!(text.starts_with("\u{feff}Фамилия;"));
+    // The header and every lead, across several chunks.
+    assert_eq!(text.lines().count(), 1 + 1_200);
+    assert!(text.contains("Экспорт1199"));
+    let xlsx = send(&app, get("/export/leads.xlsx")).await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(backend::import::read::read_table(&bytes).unwrap().len(), 1 + 1_200);
+});
