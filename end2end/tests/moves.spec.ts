@@ -48,8 +48,10 @@ test('keyboard: Space picks a card up, arrows choose the column, Enter drops, Es
   await expect(page.getByTestId('announcer')).toContainText(/отменено|cancelled/);
   expect(await stageOf(page, id)).toBe(stages[0]);
 
-  await card.focus();
+  // By id: a live update from another test may have redrawn the board meanwhile.
+  await page.locator(`article.card[data-lead-id="${id}"]`).focus();
   await page.keyboard.press('Space');
+  await expect(page.getByTestId('announcer')).toContainText(/Выбран лид|Picked up/);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');

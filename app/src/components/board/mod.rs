@@ -34,6 +34,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
         query,
         picker: RwSignal::new(None),
         enrolling: RwSignal::new(None),
+        adding: RwSignal::new(None),
         moving: RwSignal::new(0),
         drawer: RwSignal::new(None),
         announce: RwSignal::new(None),
@@ -93,7 +94,6 @@ fn Column(stage_id: Id) -> AnyView {
     let column = Memo::new(move |_| ctx.columns.with(|cols| cols.iter().find(|c| c.stage.id == stage_id).cloned()));
     let stage = ctx.stage(stage_id).expect("a column's stage exists");
     let stage_name = stage.name.clone();
-    let adding = RwSignal::new(false);
     let loading = RwSignal::new(false);
     let count = move || column.with(|c| c.as_ref().map(|c| c.count).unwrap_or(0));
     let shown = move || column.with(|c| c.as_ref().map(|c| c.cards.len()).unwrap_or(0));
@@ -136,16 +136,16 @@ fn Column(stage_id: Id) -> AnyView {
                 <button
                     type="button"
                     class="add-button"
-                    aria-expanded=move || adding.get().to_string()
+                    aria-expanded=move || (ctx.adding.get() == Some(stage_id)).to_string()
                     title=move || t_string!(i18n, board.add)
-                    on:click=move |_| adding.update(|a| *a = !*a)
+                    on:click=move |_| ctx.adding.update(|a| *a = if *a == Some(stage_id) { None } else { Some(stage_id) })
                 >
                     <span aria-hidden="true">"+"</span>
                     <span class="visually-hidden">{add_label}</span>
                 </button>
             </header>
-            <Show when=move || adding.get()>
-                <QuickAdd stage_id on_done=Callback::new(move |_| adding.set(false)) />
+            <Show when=move || ctx.adding.get() == Some(stage_id)>
+                <QuickAdd stage_id on_done=Callback::new(move |_| ctx.adding.set(None)) />
             </Show>
             <div class="column-body">
                 <Show when=move || { count() == 0 && shown() == 0 }>

@@ -65,6 +65,8 @@ pub struct BoardCtx {
     pub picker: RwSignal<Option<PendingMove>>,
     /// A card dropped into the enrolment stage, waiting for its group and contract.
     pub enrolling: RwSignal<Option<PendingMove>>,
+    /// The column whose quick-add form is open (one at a time).
+    pub adding: RwSignal<Option<Id>>,
     /// Moves sent and not yet answered: a reload now would show the board from before them.
     pub moving: RwSignal<u32>,
     /// The lead open in the drawer (wide screens).
@@ -81,13 +83,15 @@ pub struct BoardCtx {
 
 impl BoardCtx {
     /// Reloads the board for someone else's change, but never under the user's hands: while a card
-    /// is dragged, picked up with the keyboard, waiting for its reason, on its way to the server or
-    /// open in the drawer (closing the drawer reloads), it waits and tries again.
+    /// is dragged, picked up with the keyboard, waiting for its reason or enrolment, on its way to
+    /// the server or open in the drawer (closing the drawer reloads), or a quick-add form is open,
+    /// it waits and tries again.
     pub fn reload_when_idle(self) {
         let busy = self.drag.with_untracked(Option::is_some)
             || self.keyboard.with_untracked(Option::is_some)
             || self.picker.with_untracked(Option::is_some)
             || self.enrolling.with_untracked(Option::is_some)
+            || self.adding.with_untracked(Option::is_some)
             || self.moving.get_untracked() > 0
             || self.drawer.with_untracked(Option::is_some);
         if busy {
