@@ -1,11 +1,11 @@
 //! The access rules at every door, on both databases: each role, on a lead of its own and on
 //! someone else's, under both visibility settings, calls every lead service directly with the
 //! other lead's id. What is allowed works; an invisible lead is "not found"; a visible lead that
-//! is not theirs to change is "forbidden". 5 roles × 2 owners × 2 settings × 12 doors = 240 cases.
+//! is not theirs to change is "forbidden". 5 roles × 2 owners × 2 settings × 15 doors = 300 cases.
 
 use backend::both;
 use backend::testing::{set_up, user};
-use backend::{actions, board, calls, edits, leads, list, moves, search, stages, timeline};
+use backend::{actions, board, calls, edits, enrolment, leads, list, moves, search, stages, timeline};
 use chrono::{Duration, Utc};
 use domain::filter::LeadFilter;
 use domain::lead::{LeadDraft, MoveLead};
@@ -28,9 +28,12 @@ enum Door {
     Postpone,
     Archive,
     CallNoAnswer,
+    Contracts,
+    EnrolmentOptions,
+    Export,
 }
 
-const DOORS: [Door; 12] = [
+const DOORS: [Door; 15] = [
     Door::Timeline,
     Door::Board,
     Door::List,
@@ -43,6 +46,9 @@ const DOORS: [Door; 12] = [
     Door::Postpone,
     Door::Archive,
     Door::CallNoAnswer,
+    Door::Contracts,
+    Door::EnrolmentOptions,
+    Door::Export,
 ];
 
 /// What a door answered: whether the lead was reachable, or the refusal.
@@ -88,6 +94,12 @@ async fn knock(db: &backend::Db, actor: &User, door: Door, lead: Id, name: &str,
         Door::Postpone => outcome(actions::postpone(db, actor, lead, 1, Some(Utc::now() + Duration::days(1))).await),
         Door::Archive => outcome(actions::set_archived(db, actor, lead, 1, true).await),
         Door::CallNoAnswer => outcome(calls::no_answer(db, actor, lead).await),
+        Door::Contracts => outcome(enrolment::contracts_of(db, actor, lead).await),
+        Door::EnrolmentOptions => outcome(enrolment::options(db, actor, lead).await),
+        Door::Export => {
+            let table = backend::export::export_table(db, actor, &LeadFilter::default()).await.unwrap();
+            Outcome::Listed(table.iter().any(|row| row[1] == name))
+        }
     }
 }
 
@@ -96,9 +108,9 @@ fn expected(door: Door, role: Role, own: bool, sales_see_all: bool) -> Outcome {
     let visible = senior || own || sales_see_all;
     let editable = senior || own;
     match door {
-        Door::Board | Door::List | Door::Search => Outcome::Listed(visible),
+        Door::Board | Door::List | Door::Search | Door::Export => Outcome::Listed(visible),
         _ if !visible => Outcome::Refused(AppError::NotFound),
-        Door::Timeline => Outcome::Ok,
+        Door::Timeline | Door::Contracts => Outcome::Ok,
         // A note belongs to its author alone, whatever the role.
         Door::EditOthersNote => Outcome::Refused(AppError::Forbidden),
         _ if !editable => Outcome::Refused(AppError::Forbidden),
@@ -155,6 +167,6 @@ both!(every_role_at_every_door, |db| async move {
             }
         }
     }
-    assert_eq!(cases, 240);
+    assert_eq!(cases, 300);
     assert!(failures.is_empty(), "{} of {cases} cases wrong:\n{}", failures.len(), failures.join("\n"));
 });
