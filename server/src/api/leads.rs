@@ -89,12 +89,23 @@ pub(crate) async fn create(
     Ok((status, Json(LeadCreated { id: created.id, duplicate_of: created.duplicate_of, replayed })))
 }
 
-async fn api_lead(state: &AppState, lead: Lead) -> Result<ApiLead, Failure> {
-    let db = &state.server.db;
-    let d = backend::dictionaries::all(db).await?;
-    let stages = backend::stages::list_stages(db).await?;
+/// The names a lead's wire form shows, read once per request.
+struct Names {
+    dictionaries: Dictionaries,
+    stages: Vec<domain::stage::Stage>,
+}
+
+impl Names {
+    async fn load(state: &AppState) -> Result<Names, Failure> {
+        let db = &state.server.db;
+        Ok(Names { dictionaries: backend::dictionaries::all(db).await?, stages: backend::stages::list_stages(db).await? })
+    }
+}
+
+fn api_lead(names: &Names, lead: Lead) -> ApiLead {
+    let (d, stages) = (&names.dictionaries, &names.stages);
     let name = |entries: &[DictionaryEntry], id: Option<Id>| Dictionaries::name_of(entries, id).map(str::to_string);
-    Ok(ApiLead {
+    ApiLead {
         id: lead.id,
         stage: stages.iter().find(|s| s.id == lead.stage_id).map(|s| s.name.clone()).unwrap_or_default(),
         category: name(&d.categories, lead.category_id),
@@ -115,7 +126,7 @@ async fn api_lead(state: &AppState, lead: Lead) -> Result<ApiLead, Failure> {
         created_at: lead.created_at,
         updated_at: lead.updated_at,
         version: lead.version,
-    })
+    }
 }
 
 /// Leads the token's user may see, filtered like the app's list, in id order, a page at a time.
@@ -142,11 +153,8 @@ pub(crate) async fn list(
         return Err(AppError::invalid("limit", Invalid::OutOfRange).into());
     }
     let (leads, next) = backend::intake::api_list(&state.server.db, &caller.user, &filter, page.after, limit).await?;
-    let mut out = Vec::with_capacity(leads.len());
-    for lead in leads {
-        out.push(api_lead(&state, lead).await?);
-    }
-    Ok(Json(LeadPage { leads: out, next }))
+    let names = Names::load(&state).await?;
+    Ok(Json(LeadPage { leads: leads.into_iter().map(|lead| api_lead(&names, lead)).collect(), next }))
 }
 
 /// One lead the token's user may see.
@@ -161,7 +169,7 @@ pub(crate) async fn one(State(state): State<AppState>, Authed(caller): Authed, P
     // Not a lead id at all: no such lead.
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let lead = backend::leads::lead_for(&state.server.db, &caller.user, id, false).await?;
-    Ok(Json(api_lead(&state, lead).await?))
+    Ok(Json(api_lead(&Names::load(&state).await?, lead)))
 }
 
 /// Logs a call on every lead with the phone; an unknown number creates a lead in the first stage
