@@ -142,7 +142,9 @@ test('call list: one lead at a time; "no answer" logs the call and a retry task,
   await press(page.getByTestId('no-answer'), phone);
   await expect(page.getByTestId('call-logged')).toContainText(`${name}: не дозвонились, задача «Перезвонить»`);
   await expect(card).not.toHaveAttribute('data-lead-id', first!);
-  await expect(position).toHaveText(`${Math.min(at + 1, total)} из ${total}`);
+  // Parallel specs hand older leads over and move them, so the total may drift while this walks;
+  // the position must still advance by exactly one.
+  await expect(position).toHaveText(new RegExp(`^${Math.min(at + 1, total)} из \\d+$`));
 
   // Skip, then come back later: the list resumes where it was left.
   const second = await card.getAttribute('data-lead-id');
