@@ -104,7 +104,8 @@ mod tests {
     async fn hashes_verify_and_differ() {
         let a = hash_password("correct horse".into()).await.unwrap();
         let b = hash_password("correct horse".into()).await.unwrap();
-        assert!(a.starts_with("$argon2id$"));
+        // argon2id with OWASP's parameters: 19 MiB, two passes, one lane.
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
         assert_ne!(a, b, "salted");
         assert!(verify_password("correct horse".into(), Some(a.clone())).await);
         assert!(!verify_password("wrong horse".into(), Some(a)).await);

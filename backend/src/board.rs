@@ -54,8 +54,12 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let base = Where::build(filter, scope, at, db.dialect());
     let tz = settings::school_tz(&settings.timezone);
 
-    let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", base.sql());
-    let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &base.binds).fetch_all(pool).await)?;
+    // Counted over the shown stages only: years of won and lost leads in hidden stages are most
+    // of a school's leads, and the board never shows their counts.
+    let mut counted = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
+    counted.any_of("l.stage_id", &shown.iter().map(|s| s.id).collect::<Vec<_>>());
+    let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", counted.sql());
+    let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &counted.binds).fetch_all(pool).await)?;
     let counts: HashMap<Id, i64> = counts.into_iter().collect();
 
     let mut columns = Vec::with_capacity(shown.len());

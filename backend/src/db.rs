@@ -114,7 +114,8 @@ pub const DEFAULT_URL: &str = "sqlite://voronka.db";
 /// Which database a URL names, checked before any connection is tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
-    Sqlite { path: String },
+    /// `read_only` from `?mode=ro`: a copy to read from (reports, a restored backup to inspect).
+    Sqlite { path: String, read_only: bool },
     Postgres(String),
 }
 
@@ -122,11 +123,16 @@ impl DbUrl {
     pub fn parse(url: &str) -> Result<DbUrl> {
         let url = url.trim();
         if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-            let path = path.split('?').next().unwrap_or_default();
+            let (path, query) = path.split_once('?').unwrap_or((path, ""));
             if path.is_empty() {
                 return Err(Error::Config(format!("DATABASE_URL {url:?} names no file: use sqlite://PATH, e.g. {DEFAULT_URL}")));
             }
-            return Ok(DbUrl::Sqlite { path: path.to_string() });
+            let read_only = match query {
+                "" | "mode=rwc" | "mode=rw" => false,
+                "mode=ro" => true,
+                other => return Err(Error::Config(format!("DATABASE_URL: unknown SQLite option {other:?}; only mode=ro is understood"))),
+            };
+            return Ok(DbUrl::Sqlite { path: path.to_string(), read_only });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let parsed = url::Url::parse(url).map_err(|e| Error::Config(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}")))?;
@@ -154,10 +160,11 @@ impl Db {
     /// Connects (creating an SQLite file when missing) and checks the database answers.
     pub async fn connect(url: &str) -> Result<Db> {
         let pool = match DbUrl::parse(url)? {
-            DbUrl::Sqlite { path } => {
+            DbUrl::Sqlite { path, read_only } => {
                 let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
                     .map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?
-                    .create_if_missing(true)
+                    .read_only(read_only)
+                    .create_if_missing(!read_only)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
@@ -196,7 +203,29 @@ impl Db {
             Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        crate::search::backfill(self).await
+        crate::search::backfill(self).await?;
+        self.optimize().await
+    }
+
+    /// Keeps the query planner's statistics current. SQLite gathers none on its own: without them
+    /// it may count a column's leads through the wrong index. A school that was never analysed
+    /// (a new or imported one) gets `ANALYZE`; after that `PRAGMA optimize` re-analyses only the
+    /// tables whose size changed much. `analysis_limit` samples each index, so either takes well
+    /// under a second even at a million leads. PostgreSQL's autovacuum does this by itself.
+    pub async fn optimize(&self) -> Result<()> {
+        if let Pool::Sqlite(pool) = &self.pool {
+            let mut conn = pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            let analysed: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetch_optional(&mut *conn).await?;
+            let leads_analysed = match analysed {
+                Some(_) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'leads'").fetch_one(&mut *conn).await? > 0,
+                None => false,
+            };
+            let sql = if leads_analysed { "PRAGMA optimize = 0x10002" } else { "ANALYZE" };
+            sqlx::query(sql).execute(&mut *conn).await?;
+        }
+        Ok(())
     }
 
     pub fn dialect(&self) -> crate::filter::Dialect {
@@ -230,8 +259,10 @@ mod tests {
 
     #[test]
     fn urls_are_checked_before_connecting() {
-        assert_eq!(DbUrl::parse("sqlite://voronka.db").unwrap(), DbUrl::Sqlite { path: "voronka.db".into() });
-        assert_eq!(DbUrl::parse("sqlite:///var/lib/v.db").unwrap(), DbUrl::Sqlite { path: "/var/lib/v.db".into() });
+        assert_eq!(DbUrl::parse("sqlite://voronka.db").unwrap(), DbUrl::Sqlite { path: "voronka.db".into(), read_only: false });
+        assert_eq!(DbUrl::parse("sqlite:///var/lib/v.db").unwrap(), DbUrl::Sqlite { path: "/var/lib/v.db".into(), read_only: false });
+        assert_eq!(DbUrl::parse("sqlite://v.db?mode=ro").unwrap(), DbUrl::Sqlite { path: "v.db".into(), read_only: true });
+        assert!(DbUrl::parse("sqlite://v.db?cache=shared").unwrap_err().to_string().contains("only mode=ro"));
         assert!(matches!(DbUrl::parse("postgres://u:p@127.0.0.1/db"), Ok(DbUrl::Postgres(_))));
         for bad in ["", "mysql://x", "sqlite://", "postgres://", "voronka.db"] {
             assert!(matches!(DbUrl::parse(bad), Err(Error::Config(_))), "{bad}");

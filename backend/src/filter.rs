@@ -52,7 +52,7 @@ impl Where {
         format!("${}", self.binds.len())
     }
 
-    fn any_of(&mut self, column: &str, ids: &[i64]) {
+    pub(crate) fn any_of(&mut self, column: &str, ids: &[i64]) {
         if ids.is_empty() {
             return;
         }

@@ -6,9 +6,22 @@
 //! leads through the real import (preview, checks, one transaction, timeline, rules), against a
 //! floor of the same rows inserted with one prepared INSERT each in one transaction. Targets:
 //! ≤ 30 s and ≤ 300 MB peak resident memory for 100,000 rows.
+//!
+//! `voronka-bench scale --leads 1000000 [--db sqlite|postgres|both]`: generates a school of a
+//! million leads (persons, timelines, tasks), then times search, the board, the list, the lead
+//! card and stage moves (one writer; 8 concurrent on SQLite, 32 on PostgreSQL), each through the
+//! application's function beside the same indexed SQL run directly.
+//!
+//! `voronka-bench wasm [--site target/site]`: the release bundle's size, raw, gzip and brotli.
 
+mod generate;
+mod http;
 mod import;
 mod memory;
+mod moves;
+mod reads;
+mod stats;
+mod wasm;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -35,6 +48,60 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Which::Both)]
         db: Which,
     },
+    /// Generates `leads` leads and times the reads and moves at that size.
+    Scale {
+        #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(i64).range(1_000..=10_000_000))]
+        leads: i64,
+        #[arg(long, value_enum, default_value_t = Which::Both)]
+        db: Which,
+        /// The release `voronka` binary for the HTTP load (200 users); skipped when missing.
+        #[arg(long, env = "VORONKA_BIN")]
+        server: Option<String>,
+        /// Generates the school only, leaves the database in place and prints its URL.
+        #[arg(long)]
+        generate_only: bool,
+    },
+    /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli.
+    Wasm {
+        #[arg(long, default_value = "target/site")]
+        site: std::path::PathBuf,
+    },
+}
+
+fn kinds(db: Which) -> Vec<backend::testing::Kind> {
+    match db {
+        Which::Sqlite => vec![backend::testing::Kind::Sqlite],
+        Which::Postgres => vec![backend::testing::Kind::Postgres],
+        Which::Both => vec![backend::testing::Kind::Sqlite, backend::testing::Kind::Postgres],
+    }
+}
+
+/// Generates the school on one database and runs the scale benchmarks on it.
+async fn scale(kind: backend::testing::Kind, leads: i64, server: Option<&str>, generate_only: bool) -> bool {
+    let name = match kind {
+        backend::testing::Kind::Sqlite => "SQLite",
+        backend::testing::Kind::Postgres => "PostgreSQL",
+    };
+    let Some(test_db) = backend::testing::TestDb::new(kind).await else {
+        println!("scale {name}: skipped (database not reachable)");
+        return true;
+    };
+    let db = test_db.db.clone();
+    let school = generate::generate(&db, leads).await;
+    if generate_only {
+        println!("{name}: the school is at {}", test_db.url);
+        return true;
+    }
+    // As the server does at start-up: fresh planner statistics for the tables just filled.
+    db.optimize().await.expect("optimize");
+    let mut ok = reads::run(&db, name, &school).await;
+    ok &= moves::run(&db, name, &school).await;
+    match server.filter(|bin| std::path::Path::new(bin).exists()) {
+        Some(bin) => ok &= http::run(&db, &test_db.url, name, &school, bin).await,
+        None => println!("{name} | HTTP load: skipped (no server binary; set VORONKA_BIN or --server)"),
+    }
+    test_db.finish().await;
+    ok
 }
 
 #[tokio::main]
@@ -42,14 +109,23 @@ async fn main() {
     let cli = Cli::parse();
     match cli.command {
         Command::Import { rows, db } => {
-            let kinds = match db {
-                Which::Sqlite => vec![backend::testing::Kind::Sqlite],
-                Which::Postgres => vec![backend::testing::Kind::Postgres],
-                Which::Both => vec![backend::testing::Kind::Sqlite, backend::testing::Kind::Postgres],
-            };
             let mut failed = false;
-            for kind in kinds {
+            for kind in kinds(db) {
                 failed |= !import::run(kind, rows).await;
+            }
+            if failed {
+                std::process::exit(1);
+            }
+        }
+        Command::Wasm { site } => {
+            if !wasm::run(&site) {
+                std::process::exit(1);
+            }
+        }
+        Command::Scale { leads, db, server, generate_only } => {
+            let mut failed = false;
+            for kind in kinds(db) {
+                failed |= !scale(kind, leads, server.as_deref(), generate_only).await;
             }
             if failed {
                 std::process::exit(1);

@@ -133,6 +133,9 @@ pub enum AppError {
     /// The one-time set-up was already done.
     #[error("already set up")]
     AlreadySetUp,
+    /// The database takes no writes: its disk is full or it is read-only. Nothing was saved.
+    #[error("the database cannot be written (disk full or read-only)")]
+    StorageUnavailable,
     /// A storage or programming fault; details are in the server log, never here.
     #[error("internal error")]
     Internal,
@@ -157,6 +160,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
+            AppError::StorageUnavailable => 503,
         }
     }
 
@@ -173,6 +177,7 @@ impl AppError {
             AppError::AlreadySetUp => "already_set_up",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
+            AppError::StorageUnavailable => "storage_unavailable",
         }
     }
 }
@@ -198,6 +203,7 @@ mod tests {
         assert_eq!(AppError::NotFound.status(), 404);
         assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
         assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::StorageUnavailable.status(), 503);
     }
 
     #[test]

@@ -100,9 +100,25 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// Refreshes SQLite's planner statistics every few hours while the server runs (see
+/// `Db::optimize`); the first run was at start-up, after the migrations.
+fn spawn_optimizer(db: Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3 * 3600));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = db.optimize().await {
+                tracing::warn!(error = %e, "planner statistics not refreshed");
+            }
+        }
+    });
+}
+
 pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
     SessionStoreDb::new(&db).spawn_cleanup();
     db.events.spawn_listener(&db.pool);
+    spawn_optimizer(db.clone());
     let app = router(db.clone(), &args);
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     println!("Voronka is serving http://{} ({} database)", args.addr, db.backend_name());

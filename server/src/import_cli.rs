@@ -53,6 +53,20 @@ fn print_report(report: &ImportReport) {
     println!("{} rows: {} ok ({} with warnings), {} with errors, {} already imported", t.rows, t.ok, t.warnings, t.errors, t.already);
 }
 
+/// A large file takes a while: says how far the import is, once a second, on stderr.
+async fn report_progress(progress: std::sync::Arc<ImportProgress>) {
+    use std::sync::atomic::Ordering;
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let (done, total) = (progress.done.load(Ordering::Relaxed), progress.total.load(Ordering::Relaxed));
+        if total > 0 {
+            eprintln!("importing: {done} of {total} rows written");
+        }
+    }
+}
+
 pub async fn import(db: &Db, file: &Path, dry_run: bool, as_login: Option<String>, run_rules: bool) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let users = backend::users::list_users(db).await.map_err(|e| e.to_string())?;
@@ -75,8 +89,11 @@ pub async fn import(db: &Db, file: &Path, dry_run: bool, as_login: Option<String
         println!("dry run: nothing imported");
         return Ok(());
     }
-    let progress = ImportProgress::default();
-    match backend::import::run(db, actor, &name, &bytes, run_rules, &progress).await.map_err(|e| e.to_string())? {
+    let progress = std::sync::Arc::new(ImportProgress::default());
+    let ticker = tokio::spawn(report_progress(progress.clone()));
+    let outcome = backend::import::run(db, actor, &name, &bytes, run_rules, &progress).await;
+    ticker.abort();
+    match outcome.map_err(|e| e.to_string())? {
         Ok(done) => {
             println!("imported {} leads ({} already imported), import #{}", done.imported, done.already, done.import_id);
             Ok(())

@@ -7,57 +7,9 @@ use backend::both;
 use backend::testing::{set_up, user, PASSWORD};
 use domain::preset::StagePreset;
 use domain::user::Role;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-use voronka_server::cli::ServeArgs;
+use common::{app, post, post_json, send, session_cookie, sign_in, text};
 
-fn app(db: &backend::Db) -> axum::Router {
-    let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
-    let args = ServeArgs {
-        addr: "127.0.0.1:3000".parse().unwrap(),
-        site_root: "target/site".into(),
-        secure_cookie: false,
-        session_idle_minutes: 60,
-        api_requests_per_minute: voronka_server::api::REQUESTS_PER_MINUTE,
-    };
-    voronka_server::http::router(db.clone(), &args)
-}
-
-fn post(path: &str) -> axum::http::request::Builder {
-    Request::builder()
-        .method("POST")
-        .uri(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-}
-
-async fn send(app: &axum::Router, request: Request<Body>) -> Response<Body> {
-    app.clone().oneshot(request).await.unwrap()
-}
-
-async fn text(response: Response<Body>) -> String {
-    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
-}
-
-fn session_cookie(response: &Response<Body>) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("voronka_session="))
-        .map(str::to_string)
-}
-
-async fn sign_in(app: &axum::Router, login: &str, password: &str, cookie: Option<&str>) -> Response<Body> {
-    let body = format!("login={login}&password={}", password.replace(' ', "+"));
-    let mut request = post("/api/sign_in");
-    if let Some(c) = cookie {
-        request = request.header(header::COOKIE, c);
-    }
-    send(app, request.body(Body::from(body)).unwrap()).await
-}
+mod common;
 
 both!(health_reports_the_database, |db| async move {
     let response = send(&app(&db), Request::get("/health").body(Body::empty()).unwrap()).await;
@@ -145,10 +97,6 @@ both!(the_live_stream_needs_a_session, |db| async move {
     assert_eq!(stream.status(), StatusCode::OK);
     assert_eq!(stream.headers()[header::CONTENT_TYPE], "text/event-stream");
 });
-
-fn post_json(path: &str, cookie: &str, body: &str) -> Request<Body> {
-    post(path).header(header::CONTENT_TYPE, "application/json").header(header::COOKIE, cookie).body(Body::from(body.to_string())).unwrap()
-}
 
 both!(search_list_and_call_list_over_http, |db| async move {
     set_up(&db, StagePreset::Simple).await;
@@ -247,4 +195,63 @@ both!(exports_stream_the_whole_list, |db| async move {
     assert_eq!(xlsx.status(), StatusCode::OK);
     let bytes = xlsx.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(backend::import::read::read_table(&bytes).unwrap().len(), 1 + 1_200);
+});
+
+both!(the_api_refuses_cross_site_posts_and_ignores_session_cookies, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let (_, token) = backend::tokens::create(&db, &owner, "Сайт", &[domain::api::Scope::LeadsWrite]).await.unwrap();
+    let app = app(&db);
+    let lead = r#"{"first_name":"Межсайтов"}"#;
+    let api_post = |extra: (&'static str, String)| {
+        Request::post("/api/v1/leads")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(extra.0, extra.1)
+            .body(Body::from(lead))
+            .unwrap()
+    };
+    // A page on another site cannot post through a visitor's browser, token or not.
+    let mut evil = api_post((header::AUTHORIZATION.as_str(), format!("Bearer {token}")));
+    evil.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    assert_eq!(send(&app, evil).await.status(), StatusCode::FORBIDDEN);
+    let mut fetch_meta = api_post((header::AUTHORIZATION.as_str(), format!("Bearer {token}")));
+    fetch_meta.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    assert_eq!(send(&app, fetch_meta).await.status(), StatusCode::FORBIDDEN);
+    // A signed-in browser's cookie is no credential for the API: only tokens are.
+    let cookie = common::session(&app, "owner").await;
+    let with_cookie = send(&app, api_post((header::COOKIE.as_str(), cookie))).await;
+    assert_eq!(with_cookie.status(), StatusCode::UNAUTHORIZED);
+    let leads = backend::with_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM leads").fetch_one(pool).await).unwrap();
+    assert_eq!(leads, 0, "nothing was created");
+});
+
+both!(database_failures_never_show_database_text, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let (_, token) = backend::tokens::create(&db, &owner, "Чтение", &[domain::api::Scope::LeadsRead]).await.unwrap();
+    let app = app(&db);
+    let cookie = common::session(&app, "owner").await;
+    // The stages table goes missing under the running server.
+    backend::with_pool!(&db, pool => sqlx::query("ALTER TABLE stages RENAME TO stages_gone").execute(pool).await).unwrap();
+    let leaks = ["stages", "sqlx", "SELECT", "relation", "no such table", "database", "error returned"];
+
+    let board = send(&app, post("/api/load_board").header(header::COOKIE, &cookie).body(Body::from("query=")).unwrap()).await;
+    assert_eq!(board.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = text(board).await;
+    assert!(!leaks.iter().any(|l| body.contains(l)), "server function answered {body}");
+
+    let api = Request::get("/api/v1/leads")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let api = send(&app, api).await;
+    assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = text(api).await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["code"], "internal", "{body}");
+    assert!(!leaks.iter().any(|l| body.contains(l)), "API answered {body}");
+
+    let page = send(&app, Request::get("/").header(header::COOKIE, &cookie).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await;
+    let body = text(page).await;
+    assert!(!body.contains("stages_gone") && !body.contains("no such table") && !body.contains("does not exist"), "page showed {body}");
 });

@@ -1,0 +1,361 @@
+//! A school with `n` leads, as years of enquiries leave it: persons (some people enquire twice),
+//! leads across every stage (recent ones open, older ones won or lost), their timelines (created,
+//! the stage change, notes) and tasks (open ones on open leads, done ones on closed leads).
+//!
+//! Written with multi-row INSERTs of explicit ids, with the search text and sort name the
+//! application computes (`domain::search`), so the result reads exactly as leads created through
+//! the app. Deterministic: the same `n` gives the same school.
+
+use backend::testing::{set_up, user};
+use backend::{with_pool, Db};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::preset::StagePreset;
+use domain::search::{search_text, sort_name};
+use domain::stage::StageKind;
+use domain::timeline::TimelineEvent;
+use domain::user::{Role, User};
+use domain::Id;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+const SURNAMES: &[&str] = &[
+    "Иванов", "Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов", "Новиков", "Фёдоров",
+    "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов",
+    "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев", "Романов",
+    "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв", "Ильин",
+    "Максимов", "Поляков", "Сорокин", "Виноградов", "Ковалёв", "Белов", "Медведев", "Антонов", "Тарасов", "Жуков",
+    "Баранов", "Филиппов", "Комаров", "Давыдов", "Беляев", "Герасимов", "Богданов", "Осипов", "Сидоренко", "Матвеев",
+    "Титов", "Марков", "Миронов", "Крылов", "Куликов", "Карпов", "Власов", "Мельников", "Денисов", "Гаврилов",
+    "Тихонов", "Казаков", "Афанасьев", "Данилов", "Савельев", "Тимофеев", "Фомин", "Чернов", "Абрамов", "Мартынов",
+];
+const MALE: &[&str] = &[
+    "Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Артём", "Илья", "Кирилл", "Михаил", "Никита", "Матвей",
+    "Роман", "Егор", "Арсений", "Иван", "Денис", "Евгений", "Даниил", "Тимофей", "Владислав", "Игорь", "Владимир", "Павел",
+    "Руслан", "Марк", "Константин", "Тимур", "Олег", "Ярослав",
+];
+const FEMALE: &[&str] = &[
+    "Анастасия", "Мария", "Анна", "Виктория", "Екатерина", "Наталья", "Марина", "Полина", "София", "Дарья", "Алиса",
+    "Ксения", "Александра", "Елена", "Ольга", "Татьяна", "Юлия", "Ирина", "Валерия", "Вероника", "Арина", "Елизавета",
+    "Кристина", "Светлана", "Алина", "Яна", "Варвара", "Диана", "Милана", "Ульяна",
+];
+const PATRONYMICS: &[&str] =
+    &["Александров", "Сергеев", "Андреев", "Дмитриев", "Алексеев", "Владимиров", "Игорев", "Николаев", "Михайлов", "Иванов"];
+const NOTES: &[&str] = &[
+    "Звонил, просил перезвонить вечером",
+    "Интересуется категорией B, вечерняя группа",
+    "Сравнивает цены с другой автошколой",
+    "Нужна рассрочка",
+    "Придёт в офис в субботу",
+];
+
+/// Leads per INSERT statement (26 binds each: far under both databases' limits).
+const ROWS_PER_INSERT: usize = 500;
+/// Leads per transaction.
+const ROWS_PER_TX: usize = 20_000;
+/// Days of history the leads are spread over; the newest `OPEN_DAYS` are still being worked.
+const HISTORY_DAYS: i64 = 4 * 365;
+const OPEN_DAYS: i64 = 60;
+
+/// What the benchmarks need to know about the generated school.
+#[derive(Clone)]
+pub struct School {
+    pub owner: User,
+    pub managers: Vec<User>,
+    pub leads: i64,
+    /// Open stages shown on the board (the moves go between these).
+    pub open_stages: Vec<Id>,
+    pub branches: Vec<Id>,
+    /// A few generated phones and names to search for.
+    pub phones: Vec<String>,
+    pub names: Vec<(String, String)>,
+    pub timeline_rows: i64,
+    pub task_rows: i64,
+}
+
+struct Stages {
+    open: Vec<Id>,
+    won: Vec<Id>,
+    lost: Vec<(Id, Vec<Id>)>,
+    first: Id,
+}
+
+async fn ids(db: &Db, sql: &str) -> Vec<Id> {
+    with_pool!(db, pool => sqlx::query_scalar(sql).fetch_all(pool).await).expect("dictionary ids")
+}
+
+async fn stages(db: &Db) -> Stages {
+    let all = backend::stages::list_stages(db).await.expect("stages");
+    let reasons: Vec<(Id, Id)> =
+        with_pool!(db, pool => sqlx::query_as("SELECT id, stage_id FROM stage_reasons").fetch_all(pool).await).expect("reasons");
+    let pick = |kind: StageKind| all.iter().filter(|s| s.kind == kind && !s.enrolment).map(|s| s.id).collect::<Vec<_>>();
+    Stages {
+        open: all.iter().filter(|s| s.kind == StageKind::Open && s.shown_on_board).map(|s| s.id).collect(),
+        won: pick(StageKind::Won),
+        lost: pick(StageKind::Lost).into_iter().map(|s| (s, reasons.iter().filter(|r| r.1 == s).map(|r| r.0).collect())).collect(),
+        first: all[0].id,
+    }
+}
+
+/// The phone of the `i`-th person: a bijection onto 9-digit numbers, so every person differs.
+fn phone(i: i64) -> String {
+    format!("+79{:09}", (i * 7919 + 12_345) % 1_000_000_000)
+}
+
+/// One generated lead, as its columns.
+struct LeadRow {
+    id: i64,
+    person_id: i64,
+    first_name: String,
+    patronymic: Option<String>,
+    surname: String,
+    phone: String,
+    email: Option<String>,
+    gender: &'static str,
+    desired_start: Option<NaiveDate>,
+    stage_id: Id,
+    reason_id: Option<Id>,
+    stage_changed_at: DateTime<Utc>,
+    branch_id: Option<Id>,
+    category_id: Id,
+    channel_id: Id,
+    source_id: Option<Id>,
+    responsible_id: Id,
+    created_at: DateTime<Utc>,
+    note: Option<&'static str>,
+    open: bool,
+}
+
+/// Generates and writes the school; prints how long it took.
+pub async fn generate(db: &Db, n: i64) -> School {
+    let started = Instant::now();
+    let owner = set_up(db, StagePreset::DrivingSchoolFull).await;
+    let mut managers = Vec::new();
+    for i in 0..20 {
+        managers.push(user(db, &format!("manager{i:02}"), Role::Sales).await);
+    }
+    with_pool!(db, pool => {
+        for (i, name) in ["Центр", "Север", "Юг"].iter().enumerate() {
+            sqlx::query("INSERT INTO branches (name, position, active) VALUES ($1, $2, TRUE)").bind(*name).bind(i as i32).execute(pool).await.expect("branch");
+        }
+        sqlx::query("UPDATE categories SET active = TRUE").execute(pool).await.expect("categories");
+    });
+    let stages = stages(db).await;
+    let branches = ids(db, "SELECT id FROM branches ORDER BY position").await;
+    let categories = ids(db, "SELECT id FROM categories ORDER BY position").await;
+    let channels = ids(db, "SELECT id FROM channels ORDER BY position").await;
+    let sources = ids(db, "SELECT id FROM contact_sources ORDER BY position").await;
+    // Category B is most of a driving school's students.
+    let category_b = ids(db, "SELECT id FROM categories WHERE name = 'B'").await.first().copied().unwrap_or(categories[0]);
+
+    let mut rng = StdRng::seed_from_u64(1_000_003);
+    let now = Utc::now();
+    let mut school = School {
+        owner: owner.clone(),
+        managers: managers.clone(),
+        leads: n,
+        open_stages: stages.open.clone(),
+        branches: branches.clone(),
+        phones: Vec::new(),
+        names: Vec::new(),
+        timeline_rows: 0,
+        task_rows: 0,
+    };
+    let mut persons = 0i64;
+    let mut persons_written = 0i64;
+    let mut batch: Vec<LeadRow> = Vec::with_capacity(ROWS_PER_TX);
+    for id in 1..=n {
+        // Older leads first, so ids grow with creation time as they do in use.
+        let age_secs = (HISTORY_DAYS * 86_400) * (n - id) / n + rng.gen_range(0..3_600);
+        let created_at = now - Duration::seconds(age_secs);
+        // One enquiry in thirty is a person coming back: same phone, same person.
+        let person_id = if persons > 0 && rng.gen_bool(1.0 / 30.0) { rng.gen_range(1..=persons) } else { persons += 1; persons };
+        let female = rng.gen_bool(0.5);
+        let surname = SURNAMES.choose(&mut rng).copied().unwrap_or_default();
+        let surname = if female { format!("{}а", surname) } else { surname.to_string() };
+        let first_name = if female { FEMALE } else { MALE }.choose(&mut rng).copied().unwrap_or_default().to_string();
+        let patronymic = rng.gen_bool(0.5).then(|| {
+            let root = PATRONYMICS.choose(&mut rng).copied().unwrap_or_default();
+            format!("{root}{}", if female { "на" } else { "ич" })
+        });
+        let open = age_secs < OPEN_DAYS * 86_400;
+        let (stage_id, reason_id) = if open {
+            (*stages.open.choose(&mut rng).expect("open stages"), None)
+        } else if rng.gen_bool(0.35) {
+            (*stages.won.choose(&mut rng).expect("won stages"), None)
+        } else {
+            let (stage, reasons) = stages.lost.choose(&mut rng).expect("lost stages");
+            (*stage, reasons.choose(&mut rng).copied())
+        };
+        let stage_changed_at = if stage_id == stages.first { created_at } else { created_at + Duration::seconds(rng.gen_range(60..(age_secs.max(61)))) };
+        let row = LeadRow {
+            id,
+            person_id,
+            first_name,
+            patronymic,
+            surname,
+            phone: phone(person_id),
+            email: rng.gen_bool(0.2).then(|| format!("lead{id}@mail.example")),
+            gender: if female { "female" } else { "male" },
+            desired_start: rng.gen_bool(0.4).then(|| (created_at + Duration::days(rng.gen_range(7..120))).date_naive()),
+            stage_id,
+            reason_id,
+            stage_changed_at,
+            branch_id: rng.gen_bool(0.9).then(|| *branches.choose(&mut rng).expect("branches")),
+            category_id: if rng.gen_bool(0.8) { category_b } else { *categories.choose(&mut rng).expect("categories") },
+            channel_id: *channels.choose(&mut rng).expect("channels"),
+            source_id: sources.choose(&mut rng).copied(),
+            responsible_id: managers.choose(&mut rng).expect("managers").id,
+            created_at,
+            note: rng.gen_bool(0.3).then(|| *NOTES.choose(&mut rng).expect("notes")),
+            open,
+        };
+        if id % (n / 50).max(1) == 0 {
+            school.phones.push(row.phone.clone());
+            school.names.push((row.surname.clone(), row.first_name.clone()));
+        }
+        batch.push(row);
+        if batch.len() == ROWS_PER_TX || id == n {
+            let (timeline, tasks) = write(db, &batch, persons_written, &owner, &mut rng, now).await;
+            persons_written = persons;
+            school.timeline_rows += timeline;
+            school.task_rows += tasks;
+            batch.clear();
+            if id % 100_000 == 0 || id == n {
+                eprintln!("  generated {id} leads ({:.0} s)", started.elapsed().as_secs_f64());
+            }
+        }
+    }
+    finish(db).await;
+    println!(
+        "generated {n} leads, {persons} persons, {} timeline entries, {} tasks in {:.0} s",
+        school.timeline_rows,
+        school.task_rows,
+        started.elapsed().as_secs_f64()
+    );
+    school
+}
+
+fn placeholders(rows: usize, per_row: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes one transaction's leads with their persons, timelines and tasks; answers how many
+/// timeline entries and tasks it wrote.
+async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, rng: &mut StdRng, now: DateTime<Utc>) -> (i64, i64) {
+    let mut timeline: Vec<(i64, Option<Id>, TimelineEvent, DateTime<Utc>)> = Vec::new();
+    let mut tasks: Vec<(i64, Id, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>)> = Vec::new();
+    for lead in batch {
+        timeline.push((lead.id, Some(owner.id), TimelineEvent::Created, lead.created_at));
+        if let Some(text) = lead.note {
+            let event = TimelineEvent::Note { text: text.into() };
+            timeline.push((lead.id, Some(lead.responsible_id), event, lead.created_at + Duration::minutes(5)));
+        }
+        if lead.stage_changed_at != lead.created_at {
+            let event = TimelineEvent::StageChanged { from: None, to: lead.stage_id, reason: lead.reason_id };
+            timeline.push((lead.id, Some(lead.responsible_id), event, lead.stage_changed_at));
+        }
+        if lead.open && rng.gen_bool(0.7) {
+            let due = now + Duration::hours(rng.gen_range(-72..168));
+            tasks.push((lead.id, lead.responsible_id, due, None, lead.created_at));
+        } else if !lead.open && rng.gen_bool(0.5) {
+            let due = lead.created_at + Duration::days(1);
+            tasks.push((lead.id, lead.responsible_id, due, Some(due), lead.created_at));
+        }
+    }
+    // A person is new when its id is past those already written; a returning one may repeat.
+    let mut seen = std::collections::HashSet::new();
+    let new_persons: Vec<&LeadRow> = batch.iter().filter(|l| l.person_id > persons_written && seen.insert(l.person_id)).collect();
+    with_pool!(db, pool => {
+        let mut tx = pool.begin().await.expect("begin");
+        for chunk in new_persons.chunks(ROWS_PER_INSERT * 4) {
+            let sql = format!("INSERT INTO persons (id, phone, created_at) VALUES {}", placeholders(chunk.len(), 3));
+            let mut q = sqlx::query(&sql);
+            for l in chunk {
+                q = q.bind(l.person_id).bind(&l.phone).bind(l.created_at);
+            }
+            q.execute(&mut *tx).await.expect("persons");
+        }
+        for chunk in batch.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO leads (id, person_id, first_name, patronymic, surname, phone, email, gender, desired_start, stage_id, \
+                 stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
+                 responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) VALUES {}",
+                placeholders(chunk.len(), 26)
+            );
+            let mut q = sqlx::query(&sql);
+            for l in chunk {
+                let names = [Some(l.first_name.as_str()), l.patronymic.as_deref(), Some(l.surname.as_str())];
+                q = q
+                    .bind(l.id)
+                    .bind(l.person_id)
+                    .bind(&l.first_name)
+                    .bind(&l.patronymic)
+                    .bind(&l.surname)
+                    .bind(&l.phone)
+                    .bind(&l.email)
+                    .bind(l.gender)
+                    .bind(l.desired_start)
+                    .bind(l.stage_id)
+                    .bind(l.reason_id)
+                    .bind(l.stage_changed_at)
+                    .bind(l.branch_id)
+                    .bind(l.category_id)
+                    .bind("manual")
+                    .bind(l.channel_id)
+                    .bind(l.source_id)
+                    .bind("person")
+                    .bind(l.responsible_id)
+                    .bind(owner.id)
+                    .bind(false)
+                    .bind(l.created_at)
+                    .bind(l.stage_changed_at)
+                    .bind(1i64)
+                    .bind(search_text(&names, l.email.as_deref(), &[Some(l.phone.as_str())]))
+                    .bind(sort_name(&l.first_name, l.patronymic.as_deref(), Some(l.surname.as_str())));
+            }
+            q.execute(&mut *tx).await.expect("leads");
+        }
+        for chunk in timeline.chunks(ROWS_PER_INSERT * 2) {
+            let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 5));
+            let mut q = sqlx::query(&sql);
+            for (lead, author, event, at) in chunk {
+                q = q.bind(lead).bind(author).bind(event.kind()).bind(serde_json::to_string(event).expect("event json")).bind(at);
+            }
+            q.execute(&mut *tx).await.expect("timeline");
+        }
+        for chunk in tasks.chunks(ROWS_PER_INSERT * 2) {
+            let sql = format!(
+                "INSERT INTO tasks (lead_id, assignee_id, author_id, title, kind, due_at, done_at, created_at, updated_at) VALUES {}",
+                placeholders(chunk.len(), 9)
+            );
+            let mut q = sqlx::query(&sql);
+            for (lead, assignee, due, done, created) in chunk {
+                q = q.bind(lead).bind(assignee).bind(assignee).bind("Перезвонить").bind("call").bind(due).bind(done).bind(created).bind(created);
+            }
+            q.execute(&mut *tx).await.expect("tasks");
+        }
+        tx.commit().await.expect("commit");
+    });
+    (timeline.len() as i64, tasks.len() as i64)
+}
+
+/// Brings identity sequences past the explicit ids and gives the planner fresh statistics, as a
+/// database in use has.
+async fn finish(db: &Db) {
+    match &db.pool {
+        backend::db::Pool::Postgres(pool) => {
+            for table in ["persons", "leads"] {
+                let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
+                sqlx::query(&sql).execute(pool).await.expect("sequence");
+            }
+            sqlx::query("VACUUM ANALYZE").execute(pool).await.expect("analyze");
+        }
+        // SQLite gathers no statistics on its own; the application runs `PRAGMA optimize` itself.
+        backend::db::Pool::Sqlite(_) => {}
+    }
+}

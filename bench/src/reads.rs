@@ -1,0 +1,188 @@
+//! Reads at scale, each through the application's own function and beside its floor: the same
+//! indexed SQL run directly on the same pool, with no access checks, mapping or extra queries.
+
+use crate::generate::School;
+use crate::stats::{time, Report};
+use backend::{with_pool, Db};
+use domain::filter::LeadFilter;
+use domain::list::ListView;
+use domain::search::SearchQuery;
+
+const RUNS: usize = 200;
+/// A LIKE scan reads every lead: a few runs say enough.
+const SCAN_RUNS: usize = 5;
+
+/// Search targets: p95 ≤ 10 ms, ≤ 2× the floor, ≥ 50× faster than a LIKE scan.
+const SEARCH_P95_MS: f64 = 10.0;
+const SEARCH_RATIO: f64 = 2.0;
+const SEARCH_VS_SCAN: f64 = 50.0;
+const BOARD_P95_MS: f64 = 30.0;
+
+/// The search's floor: the count and first hits of the header's search, as plain SQL.
+async fn search_floor(db: &Db, query: &SearchQuery) {
+    let (condition, binds): (String, Vec<String>) = match db.dialect() {
+        backend::filter::Dialect::Sqlite => ("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1)".into(), vec![query.fts5()]),
+        backend::filter::Dialect::Postgres => {
+            let patterns = query.like_patterns();
+            let condition = (1..=patterns.len()).map(|i| format!("l.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
+            (condition, patterns)
+        }
+    };
+    search_sql(db, &condition, &binds).await;
+}
+
+/// The same answer from a LIKE over every lead's text (an expression no index serves).
+async fn search_scan(db: &Db, query: &SearchQuery) {
+    let patterns = query.like_patterns();
+    let condition = (1..=patterns.len()).map(|i| format!("(l.search_text || '') LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
+    search_sql(db, &condition, &patterns).await;
+}
+
+async fn search_sql(db: &Db, condition: &str, binds: &[String]) {
+    // Search counts archived leads too, as the application does.
+    let count = format!("SELECT COUNT(*) FROM leads l WHERE {condition}");
+    let hits = format!(
+        "SELECT l.id, l.first_name, l.surname, l.phone FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT 8"
+    );
+    with_pool!(db, pool => {
+        let mut q = sqlx::query_scalar::<_, i64>(&count);
+        for b in binds {
+            q = q.bind(b);
+        }
+        q.fetch_one(pool).await.expect("floor count");
+        let mut q = sqlx::query(&hits);
+        for b in binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(pool).await.expect("floor hits");
+    });
+}
+
+async fn search(db: &Db, name: &str, school: &School, what: &str, queries: &[String]) -> bool {
+    let parsed: Vec<SearchQuery> = queries.iter().map(|q| SearchQuery::parse(q).expect("a searchable query")).collect();
+    let owner = &school.owner;
+    let app = time(RUNS, |i| async move {
+        backend::search::quick(db, owner, &queries[i % queries.len()]).await.expect("search");
+    })
+    .await;
+    let parsed = &parsed;
+    let floor = time(RUNS, |i| async move { search_floor(db, &parsed[i % parsed.len()]).await }).await;
+    let scan = time(SCAN_RUNS, |i| async move { search_scan(db, &parsed[i % parsed.len()]).await }).await;
+    let ok = Report { db: name, what, app, floor, p95_target: Some(SEARCH_P95_MS), ratio_target: Some(SEARCH_RATIO) }.print();
+    let faster = scan.p95 / app.p95.max(0.001);
+    let fast_enough = faster >= SEARCH_VS_SCAN;
+    println!(
+        "{name} | {what}: LIKE scan {} → the search is {faster:.0}× faster (target ≥ {SEARCH_VS_SCAN}×): {}",
+        scan.show(),
+        if fast_enough { "OK" } else { "MISSED" }
+    );
+    ok && fast_enough
+}
+
+const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
+     l.desired_start, l.responsible_id, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
+     (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
+     FROM leads l LEFT JOIN categories c ON c.id = l.category_id LEFT JOIN branches b ON b.id = l.branch_id \
+     LEFT JOIN users u ON u.id = l.responsible_id";
+
+/// The board's floor: counts per stage and each shown column's first 50 cards.
+async fn board_floor(db: &Db, shown: &[i64], extra: &str) {
+    let ids = shown.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let counts = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE l.archived = FALSE AND l.stage_id IN ({ids}){extra} GROUP BY l.stage_id");
+    with_pool!(db, pool => {
+        sqlx::query(&counts).fetch_all(pool).await.expect("counts");
+        for stage in shown {
+            let sql = format!(
+                "{CARD_SELECT} WHERE l.archived = FALSE AND l.stage_id = $1{extra} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT 50"
+            );
+            sqlx::query(&sql).bind(stage).fetch_all(pool).await.expect("cards");
+        }
+    });
+}
+
+async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFilter) -> bool {
+    let shown: Vec<i64> =
+        backend::stages::list_stages(db).await.expect("stages").into_iter().filter(|s| s.shown_on_board).map(|s| s.id).collect();
+    let extra = match (filter.responsible.first(), filter.branches.first()) {
+        (Some(r), _) => format!(" AND l.responsible_id = {r}"),
+        (_, Some(b)) => format!(" AND l.branch_id = {b}"),
+        _ => String::new(),
+    };
+    let (owner, filter, shown, extra) = (&school.owner, &filter, &shown, extra.as_str());
+    let app = time(RUNS / 2, |_| async move {
+        backend::board::load_board(db, owner, filter).await.expect("board");
+    })
+    .await;
+    let floor = time(RUNS / 2, |_| async move { board_floor(db, shown, extra).await }).await;
+    Report { db: name, what, app, floor, p95_target: Some(BOARD_P95_MS), ratio_target: None }.print()
+}
+
+async fn list_page(db: &Db, name: &str, school: &School) -> bool {
+    let owner = &school.owner;
+    let app = time(RUNS / 2, |_| async move {
+        backend::list::list_leads(db, owner, &LeadFilter::default(), &ListView::default(), None).await.expect("list");
+    })
+    .await;
+    let size = ListView::default().size + 1;
+    let floor = time(RUNS / 2, |_| async move {
+        let count = "SELECT COUNT(*) FROM leads l WHERE l.archived = FALSE";
+        let rows = format!("{} WHERE l.archived = FALSE ORDER BY l.created_at DESC, l.id DESC LIMIT {size}", backend::list::ROW_SELECT);
+        with_pool!(db, pool => {
+            sqlx::query_scalar::<_, i64>(count).fetch_one(pool).await.expect("count");
+            sqlx::query(&rows).fetch_all(pool).await.expect("rows");
+        });
+    })
+    .await;
+    Report { db: name, what: "list page (50 newest + total)", app, floor, p95_target: None, ratio_target: None }.print()
+}
+
+/// The lead card as its page reads it: the lead, the person's other leads, tasks, contracts and
+/// the first page of the timeline.
+async fn lead_card(db: &Db, name: &str, school: &School) -> bool {
+    let owner = &school.owner;
+    let n = school.leads;
+    let pick = move |i: usize| 1 + (i as i64 * 7_919) % n;
+    let app = time(RUNS, |i| async move {
+        let id = pick(i);
+        let lead = backend::leads::lead_for(db, owner, id, false).await.expect("lead");
+        backend::dictionaries::all(db).await.expect("dictionaries");
+        backend::leads::person_leads(db, owner, &lead).await.expect("person's leads");
+        backend::tasks::lead_tasks(db, owner, id).await.expect("tasks");
+        backend::enrolment::contracts_of(db, owner, id).await.expect("contracts");
+        backend::timeline::list(db, owner, id, &[], None).await.expect("timeline");
+    })
+    .await;
+    let floor = time(RUNS, |i| async move {
+        let id = pick(i);
+        with_pool!(db, pool => {
+            sqlx::query("SELECT * FROM leads WHERE id = $1").bind(id).fetch_one(pool).await.expect("lead");
+            sqlx::query("SELECT * FROM tasks WHERE lead_id = $1 ORDER BY done_at, due_at").bind(id).fetch_all(pool).await.expect("tasks");
+            sqlx::query("SELECT * FROM timeline WHERE lead_id = $1 ORDER BY created_at DESC, id DESC LIMIT 30")
+                .bind(id)
+                .fetch_all(pool)
+                .await
+                .expect("timeline");
+        });
+    })
+    .await;
+    Report { db: name, what: "lead card with timeline", app, floor, p95_target: None, ratio_target: None }.print()
+}
+
+/// Every read benchmark on one database; answers whether all targets were met.
+pub async fn run(db: &Db, name: &str, school: &School) -> bool {
+    // Phone fragments as people type them: seven digits from the middle of a number, 8-prefixed.
+    let phones: Vec<String> = school.phones.iter().map(|p| format!("8 ({}) {}", &p[2..5], &p[5..9])).collect();
+    let names: Vec<String> = school.names.iter().map(|(surname, first)| format!("{surname} {first}")).collect();
+    let surnames: Vec<String> = school.names.iter().map(|(surname, _)| surname.clone()).collect();
+    let mut ok = search(db, name, school, "phone-digit search", &phones).await;
+    ok &= search(db, name, school, "name search (surname and first name)", &names).await;
+    ok &= search(db, name, school, "name search (surname only)", &surnames).await;
+    ok &= board(db, name, school, "board, unfiltered", LeadFilter::default()).await;
+    let mine = LeadFilter { responsible: vec![school.managers[0].id], ..Default::default() };
+    ok &= board(db, name, school, "board, one responsible", mine).await;
+    let branch = LeadFilter { branches: vec![school.branches[0]], ..Default::default() };
+    ok &= board(db, name, school, "board, one branch", branch).await;
+    ok &= list_page(db, name, school).await;
+    ok &= lead_card(db, name, school).await;
+    ok
+}
