@@ -161,11 +161,15 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
         let pool = match DbUrl::parse(url)? {
             DbUrl::Sqlite { path, read_only } => {
-                let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                let mut options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
                     .map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?
                     .read_only(read_only)
-                    .create_if_missing(!read_only)
-                    .journal_mode(SqliteJournalMode::Wal)
+                    .create_if_missing(!read_only);
+                // Switching to WAL is a write; a read-only file keeps the mode it has.
+                if !read_only {
+                    options = options.journal_mode(SqliteJournalMode::Wal);
+                }
+                let options = options
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));

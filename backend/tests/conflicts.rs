@@ -45,7 +45,9 @@ async fn client(db: backend::Db, actor: User, lead: Lead, stages: Vec<Id>, name:
                 tally.unchanged += 1;
             }
             Ok(now) => {
-                assert_eq!(now.version, seen + 1, "a write raises the version by one");
+                // The write made version `seen + 1`; the lead read back after it may already hold
+                // the other client's next write, and then the client sees that too.
+                assert!(now.version > seen, "a write raises the version");
                 tally.won_from.push(seen);
                 if editing {
                     tally.edits += 1;

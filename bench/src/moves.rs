@@ -140,7 +140,7 @@ async fn concurrent(db: &Db, name: &str, school: &School, writers: usize) -> boo
     }
     let secs = started.elapsed().as_secs_f64();
     let versions_after: i64 = with_pool!(db, pool => {
-        let sql = format!("SELECT COALESCE(SUM(version), 0) FROM leads WHERE id IN ({})", ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", "));
+        let sql = format!("SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM leads WHERE id IN ({})", ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", "));
         sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await
     })
     .expect("versions");

@@ -83,6 +83,14 @@ pub enum Command {
         #[arg(long, env = "VORONKA_BACKUP_TO")]
         to: PathBuf,
     },
+    /// Put a backup back in place of the database (stop the server first). Refuses to replace a
+    /// database that holds a school unless --replace is given.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -258,6 +266,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             backend::backup::backup(&db, &url, &to).await.map_err(describe)?;
             println!("backup written to {}", to.display());
             db.close().await;
+            Ok(())
+        }
+        Command::Restore { from, replace } => {
+            backend::backup::restore(&url, &from, replace).await.map_err(describe)?;
+            println!("restored {} into the database; start the server again", from.display());
             Ok(())
         }
     }

@@ -2,7 +2,8 @@
 //! throttle, and server functions refusing anonymous callers.
 
 use axum::body::Body;
-use axum::http::{header, Request, Response, StatusCode};
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
 use backend::both;
 use backend::testing::{set_up, user, PASSWORD};
 use domain::preset::StagePreset;
@@ -231,7 +232,7 @@ both!(database_failures_never_show_database_text, |db| async move {
     let app = app(&db);
     let cookie = common::session(&app, "owner").await;
     // The stages table goes missing under the running server.
-    backend::with_pool!(&db, pool => sqlx::query("ALTER TABLE stages RENAME TO stages_gone").execute(pool).await).unwrap();
+    backend::with_pool!(&db, pool => sqlx::query("ALTER TABLE stages RENAME TO stages_gone").execute(pool).await.map(|_| ())).unwrap();
     let leaks = ["stages", "sqlx", "SELECT", "relation", "no such table", "database", "error returned"];
 
     let board = send(&app, post("/api/load_board").header(header::COOKIE, &cookie).body(Body::from("query=")).unwrap()).await;
