@@ -74,7 +74,9 @@ pub async fn restore(url: &str, from: &Path, replace: bool) -> Result<()> {
         return Err(Error::Config("the database already holds a school; pass --replace to overwrite it with the backup".into()));
     }
     match target {
-        DbUrl::Sqlite { path, read_only: true } => Err(Error::Config(format!("{path} is opened read-only (mode=ro); cannot restore into it"))),
+        DbUrl::Sqlite { path, read_only: true } => {
+            Err(Error::Config(format!("{path} is opened read-only (mode=ro); cannot restore into it")))
+        }
         DbUrl::Sqlite { path, read_only: false } => {
             let not_a_db = |e: Error| Error::Config(format!("{} is not an SQLite database: {e}", from.display()));
             let copy = Db::connect(&format!("sqlite://{}?mode=ro", from.display())).await.map_err(not_a_db)?;

@@ -115,7 +115,10 @@ pub const DEFAULT_URL: &str = "sqlite://voronka.db";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
     /// `read_only` from `?mode=ro`: a copy to read from (reports, a restored backup to inspect).
-    Sqlite { path: String, read_only: bool },
+    Sqlite {
+        path: String,
+        read_only: bool,
+    },
     Postgres(String),
 }
 
@@ -169,10 +172,7 @@ impl Db {
                 if !read_only {
                     options = options.journal_mode(SqliteJournalMode::Wal);
                 }
-                let options = options
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10));
+                let options = options.synchronous(SqliteSynchronous::Normal).foreign_keys(true).busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
@@ -223,7 +223,9 @@ impl Db {
             let analysed: Option<i64> =
                 sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetch_optional(&mut *conn).await?;
             let leads_analysed = match analysed {
-                Some(_) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'leads'").fetch_one(&mut *conn).await? > 0,
+                Some(_) => {
+                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'leads'").fetch_one(&mut *conn).await? > 0
+                }
                 None => false,
             };
             let sql = if leads_analysed { "PRAGMA optimize = 0x10002" } else { "ANALYZE" };

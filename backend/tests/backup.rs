@@ -35,7 +35,8 @@ async fn fingerprint(db: &Db) -> Vec<String> {
         with_pool!(db, pool => sqlx::query_as("SELECT lead_id, kind, data FROM timeline ORDER BY id").fetch_all(pool).await).unwrap();
     out.extend(timeline.into_iter().map(|(lead, kind, data)| format!("{lead} {kind} {data}")));
     let contracts: Vec<(String, i64, i64)> =
-        with_pool!(db, pool => sqlx::query_as("SELECT number, lead_id, price_kopecks FROM contracts ORDER BY id").fetch_all(pool).await).unwrap();
+        with_pool!(db, pool => sqlx::query_as("SELECT number, lead_id, price_kopecks FROM contracts ORDER BY id").fetch_all(pool).await)
+            .unwrap();
     out.extend(contracts.into_iter().map(|c| format!("{c:?}")));
     let tasks: Vec<(String, i64, Option<i64>)> =
         with_pool!(db, pool => sqlx::query_as("SELECT title, assignee_id, lead_id FROM tasks ORDER BY id").fetch_all(pool).await).unwrap();

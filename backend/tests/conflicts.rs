@@ -95,6 +95,7 @@ both!(two_clients_never_overwrite_each_other, |db| async move {
     assert_eq!(moves::stage_changes(&db, lead.id).await.unwrap() as usize, a.moves + b.moves);
     let renames: i64 = with_pool!(&db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM timeline WHERE lead_id = $1 AND kind = 'field_changed'"
-    ).bind(lead.id).fetch_one(pool).await).unwrap();
+    ).bind(lead.id).fetch_one(pool).await)
+    .unwrap();
     assert_eq!(renames as usize, a.edits + b.edits);
 });

@@ -69,7 +69,8 @@ async fn a_full_disk_refuses_writes_clearly() {
     }
     assert_eq!(refusal, Some(AppError::StorageUnavailable), "the disk filled up and said so");
     let count: i64 = with_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM leads").fetch_one(pool).await).unwrap();
-    let entries: i64 = with_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(DISTINCT lead_id) FROM timeline").fetch_one(pool).await).unwrap();
+    let entries: i64 =
+        with_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(DISTINCT lead_id) FROM timeline").fetch_one(pool).await).unwrap();
     assert_eq!(count, entries, "the refused lead left no half");
     t.finish().await;
 }

@@ -77,7 +77,8 @@ async fn sign_in(client: &reqwest::Client, base: &str, login: &str) -> String {
         .await
         .expect("sign in");
     assert!(response.status().is_success(), "{login} signs in: {}", response.status());
-    let cookie = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("voronka_session="));
+    let cookie =
+        response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("voronka_session="));
     cookie.expect("a session cookie").split(';').next().unwrap_or_default().to_string()
 }
 

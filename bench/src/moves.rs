@@ -144,7 +144,8 @@ async fn concurrent(db: &Db, name: &str, school: &School, writers: usize) -> boo
         sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await
     })
     .expect("versions");
-    let lost = (done as i64 - (versions_after - versions_before)).abs() + (done as i64 - (stage_changes(db, &ids).await - changes_before)).abs();
+    let lost =
+        (done as i64 - (versions_after - versions_before)).abs() + (done as i64 - (stage_changes(db, &ids).await - changes_before)).abs();
     let rate = done as f64 / secs;
     let ok = busy == 0 && other == 0 && lost == 0 && rate >= TARGET_MOVES_PER_SEC;
     println!(

@@ -88,7 +88,8 @@ const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l
 /// The board's floor: counts per stage and each shown column's first 50 cards.
 async fn board_floor(db: &Db, shown: &[i64], extra: &str) {
     let ids = shown.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let counts = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE l.archived = FALSE AND l.stage_id IN ({ids}){extra} GROUP BY l.stage_id");
+    let counts =
+        format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE l.archived = FALSE AND l.stage_id IN ({ids}){extra} GROUP BY l.stage_id");
     with_pool!(db, pool => {
         sqlx::query(&counts).fetch_all(pool).await.expect("counts");
         for stage in shown {

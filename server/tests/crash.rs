@@ -53,7 +53,8 @@ async fn kill_during_import(kind: Kind) {
     set_up(&db, StagePreset::Simple).await;
     let dir = tempfile::tempdir().unwrap();
     let file = import_file(dir.path());
-    let mut child = voronka(&test_db.url, &["import", file.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        voronka(&test_db.url, &["import", file.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     // Wait until rows are being written inside the import's transaction, then kill.
     let stderr = BufReader::new(child.stderr.take().unwrap());
     let mut writing = false;
@@ -116,7 +117,13 @@ async fn kill_during_moves(kind: Kind) {
     let Some(test_db) = TestDb::new(kind).await else { return };
     let db = test_db.db.clone();
     let owner = set_up(&db, StagePreset::Simple).await;
-    let stages: Vec<Id> = backend::stages::list_stages(&db).await.unwrap().iter().filter(|s| s.kind == domain::stage::StageKind::Open).map(|s| s.id).collect();
+    let stages: Vec<Id> = backend::stages::list_stages(&db)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.kind == domain::stage::StageKind::Open)
+        .map(|s| s.id)
+        .collect();
     let mut leads = Vec::new();
     for i in 0..40 {
         let draft = LeadDraft { first_name: format!("Шторм{i}"), stage_id: Some(stages[0]), ..LeadDraft::default() };
@@ -124,9 +131,15 @@ async fn kill_during_moves(kind: Kind) {
     }
     let port = free_port();
     let mut server = serve(&test_db.url, port).await;
-    let signed_in = post(port, "/api/sign_in", "application/x-www-form-urlencoded", "", &format!("login=owner&password={}", PASSWORD.replace(' ', "+")))
-        .await
-        .unwrap();
+    let signed_in = post(
+        port,
+        "/api/sign_in",
+        "application/x-www-form-urlencoded",
+        "",
+        &format!("login=owner&password={}", PASSWORD.replace(' ', "+")),
+    )
+    .await
+    .unwrap();
     let cookie = signed_in
         .lines()
         .find_map(|l| l.strip_prefix("set-cookie: voronka_session="))

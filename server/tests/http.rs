@@ -3,12 +3,12 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
 use backend::both;
 use backend::testing::{set_up, user, PASSWORD};
+use common::{app, post, post_json, send, session_cookie, sign_in, text};
 use domain::preset::StagePreset;
 use domain::user::Role;
-use common::{app, post, post_json, send, session_cookie, sign_in, text};
+use http_body_util::BodyExt;
 
 mod common;
 
@@ -252,7 +252,9 @@ both!(database_failures_never_show_database_text, |db| async move {
     assert_eq!(json["code"], "internal", "{body}");
     assert!(!leaks.iter().any(|l| body.contains(l)), "API answered {body}");
 
-    let page = send(&app, Request::get("/").header(header::COOKIE, &cookie).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await;
+    let page =
+        send(&app, Request::get("/").header(header::COOKIE, &cookie).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap())
+            .await;
     let body = text(page).await;
     assert!(!body.contains("stages_gone") && !body.contains("no such table") && !body.contains("does not exist"), "page showed {body}");
 });

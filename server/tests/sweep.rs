@@ -112,11 +112,7 @@ fn calls(t: &Target) -> Vec<Call> {
         call("/api/lead_details", Value::String(format!("id={}", t.lead)), Refused),
         call("/api/save_lead", json!({ "lead_id": t.lead, "expected_version": v, "draft": draft }), Refused),
         call("/api/lead_action", json!({ "lead_id": t.lead, "expected_version": v, "action": LeadChange::Archive }), Refused),
-        call(
-            "/api/lead_action",
-            json!({ "lead_id": t.lead, "expected_version": v, "action": LeadChange::Transfer(t.boris) }),
-            Refused,
-        ),
+        call("/api/lead_action", json!({ "lead_id": t.lead, "expected_version": v, "action": LeadChange::Transfer(t.boris) }), Refused),
         call("/api/lead_timeline", json!({ "lead_id": t.lead, "kinds": [], "before": null }), Refused),
         call("/api/save_note", json!({ "lead_id": t.lead, "entry_id": null, "text": "чужая заметка" }), Refused),
         call("/api/save_note", json!({ "lead_id": t.lead, "entry_id": t.note, "text": "исправлено" }), Refused),
@@ -156,7 +152,11 @@ fn calls(t: &Target) -> Vec<Call> {
         call("/api/quick_search", json!({ "q": MARKER }), Scoped),
         call("/api/call_list", json!({ "query": "", "step": CallStep::Current }), Scoped),
         call("/api/filter_options", Value::String(String::new()), Scoped),
-        call("/api/quick_add", json!({ "stage_id": t.stage, "first_name": "Свой", "phone": "", "category_id": null, "confirmed": true }), Scoped),
+        call(
+            "/api/quick_add",
+            json!({ "stage_id": t.stage, "first_name": "Свой", "phone": "", "category_id": null, "confirmed": true }),
+            Scoped,
+        ),
         call("/api/create_lead", json!({ "draft": own, "confirmed": true }), Scoped),
         call("/api/pulse", Value::String(String::new()), Scoped),
         call("/api/notifications", Value::String(String::new()), Scoped),
@@ -214,7 +214,10 @@ async fn target(db: &Db) -> Target {
     let enrolled = backend::leads::create_lead(db, &anna, lead_draft("Алла")).await.unwrap();
     let note = backend::timeline::add_note(db, &anna, lead.id, "первая заметка").await.unwrap();
     let due_local = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
-    let task_draft = TaskDraft { title: "Перезвонить".into(), kind: TaskKind::Call, due_local, assignee_id: Some(anna.id), lead_id: Some(lead.id) };
+    let task_draft =
+        TaskDraft {
+            title: "Перезвонить".into(), kind: TaskKind::Call, due_local, assignee_id: Some(anna.id), lead_id: Some(lead.id)
+        };
     let task = backend::tasks::create_task(db, &owner, task_draft).await.unwrap();
     let group_draft = GroupDraft {
         id: None,
