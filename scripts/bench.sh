@@ -23,7 +23,7 @@ echo "== drop to render in Chromium"
 dir="$(mktemp -d)"
 port=3260
 export VORONKA_DEMO_PASSWORD=bench-password-1
-DATABASE_URL="sqlite://$dir/drop.db" "$VORONKA_BIN" demo --leads 5000 > /dev/null
+DATABASE_URL="sqlite://$dir/drop.db" RUST_LOG=warn "$VORONKA_BIN" demo --leads 5000 > /dev/null
 DATABASE_URL="sqlite://$dir/drop.db" RUST_LOG=warn "$VORONKA_BIN" serve --addr "127.0.0.1:$port" > /dev/null &
 server=$!
 trap 'kill $server 2> /dev/null || true; rm -rf "$dir"' EXIT

@@ -255,6 +255,15 @@ struct LeadRow {
     open: bool,
 }
 
+/// One generated task.
+struct TaskRow {
+    lead: i64,
+    assignee: Id,
+    due: DateTime<Utc>,
+    done: Option<DateTime<Utc>>,
+    created: DateTime<Utc>,
+}
+
 /// Generates and writes the school; prints how long it took.
 pub async fn generate(db: &Db, n: i64) -> School {
     let started = Instant::now();
@@ -382,7 +391,7 @@ fn placeholders(rows: usize, per_row: usize) -> String {
 /// timeline entries and tasks it wrote.
 async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, rng: &mut StdRng, now: DateTime<Utc>) -> (i64, i64) {
     let mut timeline: Vec<(i64, Option<Id>, TimelineEvent, DateTime<Utc>)> = Vec::new();
-    let mut tasks: Vec<(i64, Id, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>)> = Vec::new();
+    let mut tasks: Vec<TaskRow> = Vec::new();
     for lead in batch {
         timeline.push((lead.id, Some(owner.id), TimelineEvent::Created, lead.created_at));
         if let Some(text) = lead.note {
@@ -395,10 +404,10 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
         }
         if lead.open && rng.gen_bool(0.7) {
             let due = now + Duration::hours(rng.gen_range(-72..168));
-            tasks.push((lead.id, lead.responsible_id, due, None, lead.created_at));
+            tasks.push(TaskRow { lead: lead.id, assignee: lead.responsible_id, due, done: None, created: lead.created_at });
         } else if !lead.open && rng.gen_bool(0.5) {
             let due = lead.created_at + Duration::days(1);
-            tasks.push((lead.id, lead.responsible_id, due, Some(due), lead.created_at));
+            tasks.push(TaskRow { lead: lead.id, assignee: lead.responsible_id, due, done: Some(due), created: lead.created_at });
         }
     }
     // A person is new when its id is past those already written; a returning one may repeat.
@@ -468,7 +477,7 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
                 placeholders(chunk.len(), 9)
             );
             let mut q = sqlx::query(&sql);
-            for (lead, assignee, due, done, created) in chunk {
+            for TaskRow { lead, assignee, due, done, created } in chunk {
                 q = q.bind(lead).bind(assignee).bind(assignee).bind("Перезвонить").bind("call").bind(due).bind(done).bind(created).bind(created);
             }
             q.execute(&mut *tx).await.expect("tasks");

@@ -103,13 +103,15 @@ async fn post(port: u16, path: &str, content_type: &str, cookie: &str, body: &st
 }
 
 async fn serve(url: &str, port: u16) -> Child {
-    let child = voronka(url, &["serve", "--addr", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
+    let mut child = voronka(url, &["serve", "--addr", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
     for _ in 0..200 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             return child;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 
