@@ -4,25 +4,16 @@
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use backend::testing::{set_up, user};
-use backend::{both, tokens, Db};
+use backend::{both, tokens};
+use common::app;
 use domain::api::Scope;
 use domain::preset::StagePreset;
 use domain::user::Role;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use voronka_server::cli::ServeArgs;
 
-fn app(db: &Db) -> axum::Router {
-    let args = ServeArgs {
-        addr: "127.0.0.1:3000".parse().unwrap(),
-        site_root: "target/site".into(),
-        secure_cookie: false,
-        session_idle_minutes: 60,
-        api_requests_per_minute: voronka_server::api::REQUESTS_PER_MINUTE,
-    };
-    voronka_server::http::router(db.clone(), &args)
-}
+mod common;
 
 async fn call(
     app: &axum::Router,
