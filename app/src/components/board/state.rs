@@ -82,23 +82,48 @@ pub struct BoardCtx {
 }
 
 impl BoardCtx {
-    /// Reloads the board for someone else's change, but never under the user's hands: while a card
-    /// is dragged, picked up with the keyboard, waiting for its reason or enrolment, on its way to
-    /// the server or open in the drawer (closing the drawer reloads), or a quick-add form is open,
-    /// it waits and tries again.
-    pub fn reload_when_idle(self) {
-        let busy = self.drag.with_untracked(Option::is_some)
+    /// Whether the user has something in hand: a card dragged, picked up with the keyboard,
+    /// waiting for its reason or enrolment, on its way to the server or open in the drawer, or a
+    /// quick-add form open.
+    fn busy(self) -> bool {
+        self.drag.with_untracked(Option::is_some)
             || self.keyboard.with_untracked(Option::is_some)
             || self.picker.with_untracked(Option::is_some)
             || self.enrolling.with_untracked(Option::is_some)
             || self.adding.with_untracked(Option::is_some)
             || self.moving.get_untracked() > 0
-            || self.drawer.with_untracked(Option::is_some);
-        if busy {
-            set_timeout(move || self.reload_when_idle(), std::time::Duration::from_millis(400));
-        } else {
-            self.reload.run(());
+            || self.drawer.with_untracked(Option::is_some)
+    }
+
+    /// Refreshes the board for someone else's change, but never under the user's hands: while
+    /// they are busy it waits and tries again, and a fresh board that arrives after they picked
+    /// something up is put aside for a later try. The columns are updated in place, so an open
+    /// dialog stays open; a change of the shown stages reloads the whole page.
+    pub fn reload_when_idle(self) {
+        let later = move || set_timeout(move || self.reload_when_idle(), std::time::Duration::from_millis(400));
+        if self.busy() {
+            later();
+            return;
         }
+        let query = self.query.get_untracked();
+        spawn_local(async move {
+            let Ok(page) = crate::api::board::load_board(query).await else {
+                self.reload.run(());
+                return;
+            };
+            if self.busy() {
+                later();
+                return;
+            }
+            let same_stages =
+                self.columns.with_untracked(|cols| cols.iter().map(|c| c.stage.id).eq(page.board.columns.iter().map(|c| c.stage.id)));
+            if !same_stages {
+                self.reload.run(());
+                return;
+            }
+            let fresh = page.board.columns.into_iter().map(|c| ColumnState { stage: c.stage, count: c.count, cards: c.cards }).collect();
+            self.columns.set(fresh);
+        });
     }
 
     pub fn stage(&self, id: Id) -> Option<Stage> {
