@@ -36,7 +36,7 @@ struct CardRow {
     version: i64,
 }
 
-const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
+pub const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
      l.desired_start, l.responsible_id, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
      (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
      FROM leads l \
@@ -56,7 +56,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
 
     // Counted over the shown stages only: years of won and lost leads in hidden stages are most
     // of a school's leads, and the board never shows their counts.
-    let mut counted = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
+    let mut counted = base.clone();
     counted.any_of("l.stage_id", &shown.iter().map(|s| s.id).collect::<Vec<_>>());
     let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", counted.sql());
     let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &counted.binds).fetch_all(pool).await)?;
@@ -99,7 +99,7 @@ pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
 /// Keyset pagination over the `leads_board` index: never OFFSET, so page 1,000 costs what page 1
 /// does.
 async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>, tz: Tz) -> Result<Vec<BoardCard>> {
-    let mut w = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
+    let mut w = base.clone();
     w.with("l.stage_id = {}", Bind::Int(stage_id));
     if let Some(c) = after {
         let (t1, i, t2) = (w.next_placeholder(), format!("${}", w.binds.len() + 2), format!("${}", w.binds.len() + 3));

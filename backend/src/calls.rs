@@ -32,7 +32,7 @@ pub struct CallList<'a> {
 pub async fn state(db: &Db, list: &CallList<'_>) -> Result<CallListState> {
     let (base, settings) = visible(db, list.user, list.filter).await?;
     let total = count(db, &base).await?;
-    let mut w = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
+    let mut w = base.clone();
     if let Some(done) = progress(db, list.user.id, list.key).await? {
         keyset(&mut w, list.view, db.dialect(), &done, Side::After);
     }

@@ -40,7 +40,7 @@ macro_rules! bind_all {
 }
 
 /// Conditions joined with AND, and their binds in placeholder order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Where {
     pub conditions: Vec<String>,
     pub binds: Vec<Bind>,

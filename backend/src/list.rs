@@ -158,7 +158,7 @@ pub(crate) async fn visible(db: &Db, user: &User, filter: &LeadFilter) -> Result
 pub async fn list_leads(db: &Db, user: &User, filter: &LeadFilter, view: &ListView, after: Option<&ListCursor>) -> Result<ListPage> {
     let (base, settings) = visible(db, user, filter).await?;
     let total = count(db, &base).await?;
-    let mut w = Where { conditions: base.conditions.clone(), binds: base.binds.clone() };
+    let mut w = base.clone();
     if let Some(cursor) = after {
         keyset(&mut w, view, db.dialect(), cursor, Side::After);
     }

@@ -79,12 +79,6 @@ async fn search(db: &Db, name: &str, school: &School, what: &str, queries: &[Str
     ok && fast_enough
 }
 
-const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
-     l.desired_start, l.responsible_id, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
-     (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
-     FROM leads l LEFT JOIN categories c ON c.id = l.category_id LEFT JOIN branches b ON b.id = l.branch_id \
-     LEFT JOIN users u ON u.id = l.responsible_id";
-
 /// The board's floor: counts per stage and each shown column's first 50 cards.
 async fn board_floor(db: &Db, shown: &[i64], extra: &str) {
     let ids = shown.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
@@ -94,7 +88,8 @@ async fn board_floor(db: &Db, shown: &[i64], extra: &str) {
         sqlx::query(&counts).fetch_all(pool).await.expect("counts");
         for stage in shown {
             let sql = format!(
-                "{CARD_SELECT} WHERE l.archived = FALSE AND l.stage_id = $1{extra} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT 50"
+                "{} WHERE l.archived = FALSE AND l.stage_id = $1{extra} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT 50",
+                backend::board::CARD_SELECT
             );
             sqlx::query(&sql).bind(stage).fetch_all(pool).await.expect("cards");
         }

@@ -4,7 +4,8 @@
 //! and its timeline agree), and the server starts again.
 
 use backend::testing::{set_up, Kind, TestDb, PASSWORD};
-use backend::{with_pool, Db};
+use backend::Db;
+use common::scalar;
 use domain::lead::LeadDraft;
 use domain::preset::StagePreset;
 use domain::Id;
@@ -13,6 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+mod common;
+
 /// Rows in the imported file, as the issue asks: the write takes many seconds, the kill lands in it.
 const IMPORT_ROWS: usize = 100_000;
 
@@ -20,10 +23,6 @@ fn voronka(url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_voronka"));
     command.args(args).env("DATABASE_URL", url).env("RUST_LOG", "error");
     command
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    with_pool!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).unwrap()
 }
 
 /// SQLite's own check of every page and index; PostgreSQL has no equivalent short of amcheck,

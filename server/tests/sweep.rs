@@ -12,9 +12,9 @@ use app::api::settings::SettingsChange;
 use axum::body::Body;
 use axum::http::{header, StatusCode};
 use backend::testing::{set_up, user};
-use backend::{both, with_pool, Db};
+use backend::{both, Db};
 use chrono::{NaiveDate, Utc};
-use common::{app, post, send, session, text};
+use common::{app, post, scalar, send, session, text};
 use domain::api::Scope;
 use domain::config::UserChange;
 use domain::group::{EnrolmentDraft, GroupDraft, GroupStatus};
@@ -173,10 +173,6 @@ fn request(c: &Call, cookie: Option<&str>) -> axum::http::Request<Body> {
         Value::String(form) => r.body(Body::from(form.clone())).unwrap(),
         json => r.header(header::CONTENT_TYPE, "application/json").body(Body::from(json.to_string())).unwrap(),
     }
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    with_pool!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).unwrap()
 }
 
 /// What must not change: the lead's version and timeline, the note, the task, the contract, the

@@ -67,3 +67,8 @@ pub async fn session(app: &axum::Router, login: &str) -> String {
     let cookie = session_cookie(&response).unwrap_or_else(|| panic!("{login} signs in"));
     cookie.split(';').next().unwrap().to_string()
 }
+
+/// One integer from SQL, on either database.
+pub async fn scalar(db: &backend::Db, sql: &str) -> i64 {
+    backend::with_pool!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).unwrap()
+}
