@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::access::{can, lead_scope, Action};
 use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
+use domain::count::{Count, CAP};
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
 use domain::user::{initials, User};
@@ -54,23 +55,42 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let base = Where::build(filter, scope, at, db.dialect());
     let tz = settings::school_tz(&settings.timezone);
 
-    // Counted over the shown stages only: years of won and lost leads in hidden stages are most
-    // of a school's leads, and the board never shows their counts.
-    let mut counted = base.clone();
-    counted.any_of("l.stage_id", &shown.iter().map(|s| s.id).collect::<Vec<_>>());
-    let count_sql = format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} GROUP BY l.stage_id", counted.sql());
-    let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&count_sql), &counted.binds).fetch_all(pool).await)?;
-    let counts: HashMap<Id, i64> = counts.into_iter().collect();
+    let counts = column_counts(db, &base, &shown.iter().map(|s| s.id).collect::<Vec<_>>()).await?;
 
     let mut columns = Vec::with_capacity(shown.len());
     for stage in shown {
-        let count = counts.get(&stage.id).copied().unwrap_or(0);
-        let cards = if count == 0 { Vec::new() } else { page(db, &base, stage.id, None, tz).await? };
+        let count = counts.get(&stage.id).copied().unwrap_or_default();
+        let cards = if count.is_zero() { Vec::new() } else { page(db, &base, stage.id, None, tz).await? };
         columns.push(BoardColumn { stage, count, cards });
     }
     let mut cards: Vec<&mut BoardCard> = columns.iter_mut().flat_map(|c| c.cards.iter_mut()).collect();
     attach_tags(db, &mut cards).await?;
     Ok(Board { columns, now: at })
+}
+
+/// How many leads each of `stages` holds under `base`, each count stopped at the cap (see
+/// `domain::count`). Only the shown stages are counted: years of won and lost leads in hidden
+/// stages are most of a school's leads, and the board never shows their counts; a shown closed
+/// column of ninety thousand costs what one of ten thousand does.
+async fn column_counts(db: &Db, base: &Where, stages: &[Id]) -> Result<HashMap<Id, Count>> {
+    if stages.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // One statement, one arm per stage; every arm reads the same binds. Stage ids are integers
+    // read from the database a moment ago, so inlining them is safe.
+    let arms: Vec<String> = stages
+        .iter()
+        .map(|id| {
+            format!(
+                "SELECT CAST({id} AS BIGINT) AS stage_id, (SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE {} AND l.stage_id = {id} LIMIT {}) c) AS n",
+                base.sql(),
+                CAP + 1
+            )
+        })
+        .collect();
+    let sql = arms.join(" UNION ALL ");
+    let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&sql), &base.binds).fetch_all(pool).await)?;
+    Ok(counts.into_iter().map(|(stage, n)| (stage, Count::capped(n))).collect())
 }
 
 /// The next page of one column after `after`, as `user` may see it with `filter`.

@@ -1,4 +1,5 @@
-//! The list (journal) of leads: the shared filter, a sort order and keyset pages with a total.
+//! The list (journal) of leads: the shared filter, a sort order and keyset pages with a total
+//! (capped, see `domain::count`).
 
 use crate::db::Db;
 use crate::error::Result;
@@ -8,6 +9,7 @@ use crate::{bind_all, settings, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::access::{can, lead_scope, Action};
+use domain::count::{Count, CAP};
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
 use domain::list::{ListCursor, ListPage, ListRow, ListView, SortKey, SortValue};
@@ -146,6 +148,14 @@ pub(crate) async fn count(db: &Db, w: &Where) -> Result<i64> {
     Ok(with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &w.binds).fetch_one(pool).await)?)
 }
 
+/// Counts the leads matching `w`, stopping after `cap` + 1 of them (see `domain::count`): the
+/// cost is bounded by the cap, not by the size of the school.
+pub async fn count_up_to(db: &Db, w: &Where, cap: i64) -> Result<Count> {
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE {} LIMIT {}) counted", w.sql(), cap + 1);
+    let counted: i64 = with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &w.binds).fetch_one(pool).await)?;
+    Ok(Count::capped_at(counted, cap))
+}
+
 /// The filter and access scope as `user` sees leads.
 pub(crate) async fn visible(db: &Db, user: &User, filter: &LeadFilter) -> Result<(Where, domain::settings::SchoolSettings)> {
     let settings = settings::settings_or_default(db).await?;
@@ -157,7 +167,7 @@ pub(crate) async fn visible(db: &Db, user: &User, filter: &LeadFilter) -> Result
 /// One page of the list after `after` (the first page without it), with the total.
 pub async fn list_leads(db: &Db, user: &User, filter: &LeadFilter, view: &ListView, after: Option<&ListCursor>) -> Result<ListPage> {
     let (base, settings) = visible(db, user, filter).await?;
-    let total = count(db, &base).await?;
+    let total = count_up_to(db, &base, CAP).await?;
     let mut w = base.clone();
     if let Some(cursor) = after {
         keyset(&mut w, view, db.dialect(), cursor, Side::After);

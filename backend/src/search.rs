@@ -4,8 +4,9 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::list::{self, ROW_SELECT};
 use crate::rows::now;
-use crate::{bind_all, settings, with_pool};
+use crate::{settings, with_pool};
 use domain::access::{can, lead_scope, Action};
+use domain::count::{Count, CAP};
 use domain::filter::LeadFilter;
 use domain::list::ListRow;
 use domain::search::{search_text, sort_name, SearchQuery};
@@ -16,8 +17,8 @@ use domain::{AppError, Id};
 pub const QUICK_LIMIT: i64 = 8;
 
 /// The quick answer to what was typed: the newest matching leads `user` may see (archived ones
-/// too, marked), and how many match in all.
-pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, i64)> {
+/// too, marked), and how many match in all (up to the cap).
+pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, Count)> {
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
     let query = SearchQuery::parse(typed).map_err(|_| AppError::invalid("q", domain::error::Invalid::SearchTooShort))?;
@@ -26,8 +27,7 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, i
     // Search finds archived leads as well: people look for someone they remember.
     w.conditions.retain(|c| c != "l.archived = FALSE");
     w.search(db.dialect(), &query);
-    let count_sql = format!("SELECT COUNT(*) FROM leads l WHERE {}", w.sql());
-    let total: i64 = with_pool!(db, pool => bind_all!(sqlx::query_scalar(&count_sql), &w.binds).fetch_one(pool).await)?;
+    let total = list::count_up_to(db, &w, CAP).await?;
     let sql = format!("{ROW_SELECT} WHERE {} ORDER BY l.created_at DESC, l.id DESC LIMIT {QUICK_LIMIT}", w.sql());
     let rows = list::fetch_rows(db, &sql, &w.binds, &settings.timezone, domain::list::SortKey::Created).await?;
     Ok((rows, total))

@@ -103,7 +103,7 @@ both!(keyset_pages_are_complete_and_disjoint_while_leads_arrive, |db| async move
     let filter = LeadFilter::default();
     let start = board::load_board(&db, &owner, &filter).await.unwrap();
     let column = &start.columns[0];
-    assert_eq!(column.count, board::PAGE * 2 + 7);
+    assert_eq!(column.count.value, board::PAGE * 2 + 7);
     let mut seen: Vec<i64> = column.cards.iter().map(|c| c.id).collect();
     let mut cursor: Option<CardCursor> = column.cards.last().map(|c| c.cursor());
     let mut arrived = 0;
@@ -120,4 +120,41 @@ both!(keyset_pages_are_complete_and_disjoint_while_leads_arrive, |db| async move
     assert_eq!(unique.len(), seen.len(), "pages are disjoint");
     assert_eq!(seen.len() as i64, board::PAGE * 2 + 7, "every lead that was there at the start, exactly once");
     assert!(arrived >= 2);
+});
+
+both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
+    use domain::count::{Count, CAP};
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let one = leads::create_lead(&db, &owner, draft("Клонов", s[0].id)).await.unwrap();
+    leads::create_lead(&db, &owner, draft("Одинокий", s[1].id)).await.unwrap();
+    // CAP more copies of the first lead in one statement (the search index follows by trigger on
+    // SQLite; PostgreSQL searches the column itself).
+    let copy = format!(
+        "INSERT INTO leads (first_name, stage_id, stage_changed_at, channel_id, client_type, archived, created_at, updated_at, version, \
+         search_text, sort_name) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {CAP}) \
+         SELECT l.first_name, l.stage_id, l.stage_changed_at, l.channel_id, l.client_type, l.archived, l.created_at, l.updated_at, \
+         l.version, l.search_text, l.sort_name FROM leads l, n WHERE l.id = {}",
+        one.id
+    );
+    backend::with_pool!(&db, pool => sqlx::query(&copy).execute(pool).await.map(|_| ())).unwrap();
+
+    let many = Count { value: CAP, more: true };
+    let board = board::load_board(&db, &owner, &LeadFilter::default()).await.unwrap();
+    assert_eq!(board.columns[0].count, many, "{} leads read as more than {CAP}", CAP + 1);
+    assert_eq!(board.columns[0].cards.len() as i64, board::PAGE);
+    assert_eq!(board.columns[1].count, Count::exact(1), "small columns stay exact");
+    assert_eq!(board.columns[2].count, Count::exact(0));
+
+    let list = backend::list::list_leads(&db, &owner, &LeadFilter::default(), &domain::list::ListView::default(), None).await.unwrap();
+    assert_eq!(list.total, many);
+    let (hits, found) = backend::search::quick(&db, &owner, "клонов").await.unwrap();
+    assert_eq!((hits.len() as i64, found), (backend::search::QUICK_LIMIT, many));
+    let (_, alone) = backend::search::quick(&db, &owner, "одинок").await.unwrap();
+    assert_eq!(alone, Count::exact(1));
+
+    let second_stage = LeadFilter { stages: vec![s[1].id], ..LeadFilter::default() };
+    let narrowed = backend::list::list_leads(&db, &owner, &second_stage, &domain::list::ListView::default(), None).await.unwrap();
+    assert_eq!(narrowed.total, Count::exact(1), "a filter below the cap is counted exactly");
 });

@@ -20,7 +20,7 @@ async fn exec(db: &backend::Db, sql: &str) {
 async fn ids(db: &backend::Db, user: &User, filter: LeadFilter) -> HashSet<Id> {
     let view = ListView { size: 100, ..ListView::default() };
     let page = list::list_leads(db, user, &filter, &view, None).await.unwrap();
-    assert_eq!(page.total as usize, page.rows.len(), "fixtures fit on one page");
+    assert_eq!(page.total.value as usize, page.rows.len(), "fixtures fit on one page");
     page.rows.into_iter().map(|r| r.id).collect()
 }
 
@@ -235,7 +235,7 @@ both!(list_pages_are_sorted_complete_and_stable_under_inserts, |db| async move {
             let mut after = None;
             loop {
                 let page = list::list_leads(&db, &owner, &LeadFilter::default(), &small, after.as_ref()).await.unwrap();
-                assert_eq!(page.total, 11 + walked.len() as i64 / 4, "the total counts every match");
+                assert_eq!(page.total.value, 11 + walked.len() as i64 / 4, "the total counts every match");
                 walked.extend(page.rows.iter().map(|r| r.id));
                 // A lead added while paging lands on top of "newest first" and never repeats a row.
                 leads::create_lead(&db, &owner, LeadDraft { first_name: "Новый".into(), stage_id: Some(stage), ..LeadDraft::default() })

@@ -37,7 +37,7 @@ both!(a_read_only_database_refuses_writes_clearly, |db| async move {
     assert_eq!(AppError::from(refused), AppError::StorageUnavailable);
     // Reading still works, and nothing was half-written.
     let visible = backend::list::list_leads(&twin, &owner, &Default::default(), &Default::default(), None).await.unwrap();
-    assert_eq!(visible.total, 1);
+    assert_eq!(visible.total.value, 1);
     twin.close().await;
 });
 

@@ -37,8 +37,8 @@ impl BoardCard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardColumn {
     pub stage: Stage,
-    /// Leads in this stage that match the filter, not just the ones loaded.
-    pub count: i64,
+    /// Leads in this stage that match the filter, not just the ones loaded (up to the cap).
+    pub count: crate::count::Count,
     pub cards: Vec<BoardCard>,
 }
 

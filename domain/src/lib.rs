@@ -8,6 +8,7 @@ pub mod api;
 pub mod automation;
 pub mod board;
 pub mod config;
+pub mod count;
 pub mod dictionary;
 pub mod error;
 pub mod event;

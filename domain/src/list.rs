@@ -175,8 +175,8 @@ pub struct ListRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPage {
     pub rows: Vec<ListRow>,
-    /// Every lead matching the filter, not just this page.
-    pub total: i64,
+    /// Every lead matching the filter, not just this page (up to the cap).
+    pub total: crate::count::Count,
     /// The cursor of the next page, when there is one.
     pub next: Option<ListCursor>,
     pub now: DateTime<Utc>,

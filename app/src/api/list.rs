@@ -87,7 +87,7 @@ pub async fn load_list(query: String, after: Option<ListCursor>) -> Result<ListA
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchAnswer {
     pub rows: Vec<ListRow>,
-    pub total: i64,
+    pub total: domain::count::Count,
 }
 
 /// The search box's answer as you type.

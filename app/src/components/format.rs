@@ -50,3 +50,12 @@ mod tests {
         assert_eq!((month(d, Locale::ru).as_str(), month(d, Locale::en).as_str()), ("февраль 2027", "February 2027"));
     }
 }
+
+/// A count of leads as each language groups thousands: `12 345` (no-break space), `12,345`,
+/// with "+" past the cap: `10 000+`.
+pub fn count(c: domain::count::Count, locale: Locale) -> String {
+    match locale {
+        Locale::ru => c.grouped("\u{a0}"),
+        Locale::en => c.grouped(","),
+    }
+}

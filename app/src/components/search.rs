@@ -3,6 +3,7 @@
 
 use crate::api::list::{quick_search, SearchAnswer};
 use crate::components::errors::error_view;
+use crate::components::format;
 use crate::i18n::*;
 use domain::phone::Phone;
 use domain::search::{highlight, SearchQuery, TooShort};
@@ -110,7 +111,7 @@ pub fn SearchBox() -> impl IntoView {
                     let all = list_url(&text.get_untracked());
                     view! {
                         <div class="search-results" data-testid="search-results">
-                            <Show when=move || { total == 0 }>
+                            <Show when=move || total.is_zero()>
                                 <p class="muted">{t!(i18n, search.nothing)}</p>
                             </Show>
                             <ul>
@@ -134,9 +135,9 @@ pub fn SearchBox() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                            <Show when=move || { total > 0 }>
+                            <Show when=move || !total.is_zero()>
                                 <a class="search-all" href=all.clone() on:click=move |_| close()>
-                                    {t!(i18n, search.all, n = total)}
+                                    {t!(i18n, search.all, n = move || format::count(total, i18n.get_locale()))}
                                 </a>
                             </Show>
                         </div>

@@ -151,7 +151,7 @@ fn ListTable(answer: ListAnswer, offset: usize, url: UrlFilter, paging: RwSignal
     view! {
         {ignored}
         <div class="list-summary">
-            <span data-testid="list-total">{t!(i18n, list.range, from = from, to = to, total = total)}</span>
+            <span data-testid="list-total">{t!(i18n, list.range, from = from, to = to, total = move || format::count(total, i18n.get_locale()))}</span>
             <label class="inline-field">
                 <span>{t!(i18n, list.page_size)}</span>
                 <select

@@ -11,6 +11,7 @@ pub mod state;
 
 use crate::api::board::{load_column, BoardPage};
 use crate::components::enrol::EnrolDialog;
+use crate::components::format;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use card::LeadCard;
@@ -25,7 +26,7 @@ use state::{Announcement, BoardCtx, ColumnState};
 pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let toasts = expect_context::<Toasts>();
-    let columns = page.board.columns.into_iter().map(|c| ColumnState { stage: c.stage, count: c.count, cards: c.cards }).collect();
+    let columns = page.board.columns.into_iter().map(ColumnState::from).collect();
     let ctx = BoardCtx {
         columns: RwSignal::new(columns),
         stages: StoredValue::new(page.stages),
@@ -95,7 +96,8 @@ fn Column(stage_id: Id) -> AnyView {
     let stage = ctx.stage(stage_id).expect("a column's stage exists");
     let stage_name = stage.name.clone();
     let loading = RwSignal::new(false);
-    let count = move || column.with(|c| c.as_ref().map(|c| c.count).unwrap_or(0));
+    let total = move || column.with(|c| c.as_ref().map(|c| c.count).unwrap_or_default());
+    let count = move || format::count(total(), i18n.get_locale());
     let shown = move || column.with(|c| c.as_ref().map(|c| c.cards.len()).unwrap_or(0));
     let cards = move || column.with(|c| c.as_ref().map(|c| c.cards.clone()).unwrap_or_default());
     let drop_target = move || {
@@ -148,13 +150,13 @@ fn Column(stage_id: Id) -> AnyView {
                 <QuickAdd stage_id on_done=Callback::new(move |_| ctx.adding.set(None)) />
             </Show>
             <div class="column-body">
-                <Show when=move || { count() == 0 && shown() == 0 }>
+                <Show when=move || { total().is_zero() && shown() == 0 }>
                     <p class="empty">{t!(i18n, board.empty_column)}</p>
                 </Show>
                 <For each=cards key=|card| (card.id, card.version) let:card>
                     <LeadCard card stage_id />
                 </For>
-                <Show when=move || { (shown() as i64) < count() }>
+                <Show when=move || { total().more || (shown() as i64) < total().value }>
                     <p class="more muted">{move || t!(i18n, board.shown_of, shown = shown(), count = count())}</p>
                     <button type="button" class="secondary show-more" disabled=loading on:click=show_more>
                         {t!(i18n, board.show_more)}

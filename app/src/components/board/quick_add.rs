@@ -30,7 +30,7 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
                         if let Some(col) = cols.iter_mut().find(|c| c.stage.id == stage_id) {
                             col.cards.retain(|c| c.id != card.id);
                             col.cards.insert(0, card);
-                            col.count += 1;
+                            col.count.add(1);
                         }
                     });
                     on_done.run(());

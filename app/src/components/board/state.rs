@@ -4,7 +4,8 @@
 use crate::api::board::move_lead;
 use crate::components::toast::Toasts;
 use chrono::{DateTime, Utc};
-use domain::board::BoardCard;
+use domain::board::{BoardCard, BoardColumn};
+use domain::count::Count;
 use domain::dictionary::DictionaryEntry;
 use domain::stage::Stage;
 use domain::{AppError, Id};
@@ -14,8 +15,14 @@ use leptos::task::spawn_local;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnState {
     pub stage: Stage,
-    pub count: i64,
+    pub count: Count,
     pub cards: Vec<BoardCard>,
+}
+
+impl From<BoardColumn> for ColumnState {
+    fn from(c: BoardColumn) -> ColumnState {
+        ColumnState { stage: c.stage, count: c.count, cards: c.cards }
+    }
 }
 
 /// A move waiting for its reason.
@@ -121,7 +128,7 @@ impl BoardCtx {
                 self.reload.run(());
                 return;
             }
-            let fresh = page.board.columns.into_iter().map(|c| ColumnState { stage: c.stage, count: c.count, cards: c.cards }).collect();
+            let fresh = page.board.columns.into_iter().map(ColumnState::from).collect();
             self.columns.set(fresh);
         });
     }
@@ -164,12 +171,12 @@ impl BoardCtx {
             for col in cols.iter_mut() {
                 if col.stage.id == from {
                     col.cards.retain(|c| c.id != card_id);
-                    col.count -= 1;
+                    col.count.add(-1);
                 }
             }
             if let Some(col) = cols.iter_mut().find(|c| c.stage.id == to_stage) {
                 col.cards.insert(0, BoardCard { stage_changed_at: Utc::now(), ..card.clone() });
-                col.count += 1;
+                col.count.add(1);
             }
         });
         let name = card.name.clone();

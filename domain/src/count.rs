@@ -1,0 +1,105 @@
+//! How many leads match: exact up to a cap, "more than" past it.
+//!
+//! Counting a million leads costs what reading them does, and past ten thousand nobody reads the
+//! exact figure off a board column or a list header. So the board, the list and search count at
+//! most [`CAP`]` + 1` rows and say "10 000+"; the reports count exactly.
+
+use serde::{Deserialize, Serialize};
+
+/// The largest count stated exactly.
+pub const CAP: i64 = 10_000;
+
+/// A count of leads, exact unless `more` says there are more than `value`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub value: i64,
+    /// There are more than `value` (which is then [`CAP`]).
+    pub more: bool,
+}
+
+impl Count {
+    pub fn exact(value: i64) -> Count {
+        Count { value, more: false }
+    }
+
+    /// Reads a count taken with `LIMIT CAP + 1`: a result over the cap means "more than the cap".
+    pub fn capped(counted: i64) -> Count {
+        Count::capped_at(counted, CAP)
+    }
+
+    /// As [`Count::capped`] with another cap (tests use small ones).
+    pub fn capped_at(counted: i64, cap: i64) -> Count {
+        if counted > cap {
+            Count { value: cap, more: true }
+        } else {
+            Count::exact(counted)
+        }
+    }
+
+    /// After a lead came (+1) or went (−1). A count past the cap stays "more than" — it is still
+    /// true, and the next load states it again.
+    pub fn add(&mut self, delta: i64) {
+        if !self.more {
+            self.value = (self.value + delta).max(0);
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.value == 0 && !self.more
+    }
+
+    /// The count with thousands grouped by `separator` (a narrow no-break space in Russian, a
+    /// comma in English) and "+" when there are more: `10 000+`.
+    pub fn grouped(&self, separator: &str) -> String {
+        let digits = self.value.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + 4);
+        if self.value < 0 {
+            out.push('-');
+        }
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(separator);
+            }
+            out.push(digit);
+        }
+        if self.more {
+            out.push('+');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_over_the_cap_read_as_more_than_the_cap() {
+        assert_eq!(Count::capped(0), Count::exact(0));
+        assert_eq!(Count::capped(CAP), Count::exact(CAP));
+        assert_eq!(Count::capped(CAP + 1), Count { value: CAP, more: true });
+    }
+
+    #[test]
+    fn moves_change_exact_counts_only() {
+        let mut exact = Count::exact(3);
+        exact.add(1);
+        assert_eq!(exact, Count::exact(4));
+        exact.add(-5);
+        assert_eq!(exact, Count::exact(0), "never below zero");
+        let mut many = Count::capped(CAP + 1);
+        many.add(-1);
+        assert_eq!(many, Count { value: CAP, more: true });
+        assert!(!many.is_zero());
+        assert!(Count::exact(0).is_zero());
+    }
+
+    #[test]
+    fn grouped_thousands_and_the_plus() {
+        assert_eq!(Count::exact(7).grouped(" "), "7");
+        assert_eq!(Count::exact(999).grouped(","), "999");
+        assert_eq!(Count::exact(1000).grouped(","), "1,000");
+        assert_eq!(Count::exact(123_456).grouped("\u{202f}"), "123\u{202f}456");
+        assert_eq!(Count::capped(50_000).grouped(","), "10,000+");
+    }
+}
