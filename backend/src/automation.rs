@@ -233,18 +233,23 @@ pub struct ActiveRules {
 }
 
 pub async fn active_rules(db: &Db) -> Result<ActiveRules> {
-    let timezone = settings::settings_or_default(db).await?.timezone;
-    let mut active = ActiveRules { timezone, ..ActiveRules::default() };
-    for rule in rules(db).await?.into_iter().filter(|r| r.active) {
-        match rule.config {
-            RuleConfig::LeadCreated { assign, first_contact } => {
-                active.assign = Some(assign);
-                active.first_contact = first_contact;
+    Ok(ActiveRules::of(&crate::config::snapshot(db).await?))
+}
+
+impl ActiveRules {
+    pub fn of(config: &crate::config::Snapshot) -> ActiveRules {
+        let mut active = ActiveRules { timezone: config.settings.timezone.clone(), ..ActiveRules::default() };
+        for rule in config.rules.iter().filter(|r| r.active).cloned() {
+            match rule.config {
+                RuleConfig::LeadCreated { assign, first_contact } => {
+                    active.assign = Some(assign);
+                    active.first_contact = first_contact;
+                }
+                RuleConfig::StageEntered { stage_id, task } => active.on_stage.push((stage_id, task)),
             }
-            RuleConfig::StageEntered { stage_id, task } => active.on_stage.push((stage_id, task)),
         }
+        active
     }
-    Ok(active)
 }
 
 async fn is_active_user(conn: &mut Conn<'_>, id: Id) -> Result<bool> {

@@ -4,7 +4,7 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::filter::{Bind, Where};
 use crate::rows::now;
-use crate::{bind_all, settings, stages, with_pool};
+use crate::{bind_all, settings, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::access::{can, lead_scope, Action};
@@ -47,11 +47,12 @@ pub const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surnam
 
 /// Reads the board as `user` may see it: the scope of the access rules, then the filter.
 pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Board> {
-    let settings = settings::settings_or_default(db).await?;
+    let config = crate::config::snapshot(db).await?;
+    let settings = &config.settings;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
     let scope = lead_scope(user, settings.lead_visibility);
     let at = now();
-    let shown: Vec<_> = stages::list_stages(db).await?.into_iter().filter(|s| s.shown_on_board).collect();
+    let shown: Vec<_> = config.stages.iter().filter(|s| s.shown_on_board).cloned().collect();
     let base = Where::build(filter, scope, at, db.dialect());
     let tz = settings::school_tz(&settings.timezone);
 

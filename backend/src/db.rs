@@ -14,6 +14,8 @@ use std::time::Duration;
 pub struct Db {
     pub pool: Pool,
     pub events: EventBus,
+    /// Stages and rules as last read (see `config`).
+    pub config: std::sync::Arc<crate::config::ConfigCache>,
 }
 
 #[derive(Clone, Debug)]
@@ -198,7 +200,7 @@ impl Db {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Db { pool, events: EventBus::default() })
+        Ok(Db { pool, events: EventBus::default(), config: Default::default() })
     }
 
     /// Applies the migrations of this database's dialect.

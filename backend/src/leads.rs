@@ -11,6 +11,7 @@ use domain::error::Invalid;
 use domain::event::{LeadEvent, LeadEventKind};
 use domain::lead::{ClientType, Gearbox, Gender, Lead, LeadDraft, ValidLead};
 use domain::phone::Phone;
+use domain::settings::LeadVisibility;
 use domain::timeline::TimelineEvent;
 use domain::user::User;
 use domain::{AppError, Id};
@@ -282,6 +283,11 @@ async fn visible_of(db: &Db, user: &User, ids: Vec<Id>) -> Result<Vec<Lead>> {
 /// reveal nothing), and with `edit`, `Forbidden` when they may see but not change it.
 pub async fn lead_for(db: &Db, actor: &User, lead_id: Id, edit: bool) -> Result<Lead> {
     let visibility = settings::settings_or_default(db).await?.lead_visibility;
+    lead_under(db, actor, lead_id, edit, visibility).await
+}
+
+/// [`lead_for`] with the school's visibility setting already read.
+pub async fn lead_under(db: &Db, actor: &User, lead_id: Id, edit: bool, visibility: LeadVisibility) -> Result<Lead> {
     let lead = get_lead(db, lead_id).await?.ok_or(AppError::NotFound)?;
     can(actor, Action::ViewLead { responsible: lead.responsible_id }, visibility).map_err(|_| AppError::NotFound)?;
     if edit {

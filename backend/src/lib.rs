@@ -10,6 +10,7 @@ pub mod automation;
 pub mod backup;
 pub mod board;
 pub mod calls;
+pub mod config;
 pub mod configure;
 pub mod db;
 pub mod demo;

@@ -4,7 +4,7 @@
 use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
-use crate::{leads, stages, with_pool};
+use crate::{leads, with_pool};
 use domain::error::Invalid;
 use domain::event::{LeadEvent, LeadEventKind};
 use domain::lead::{Lead, MoveLead};
@@ -17,9 +17,9 @@ use domain::{AppError, Id};
 /// reason, and `Conflict` when the lead changed since `expected_version`. The stage change and its
 /// timeline entry are written in one transaction; a move to the current stage changes nothing.
 pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
-    let lead = leads::lead_for(db, actor, mv.lead_id, true).await?;
-    let stage = stages::list_stages(db).await?.into_iter().find(|s| s.id == mv.to_stage);
-    let stage = stage.ok_or_else(|| AppError::invalid("stage_id", Invalid::NotFound))?;
+    let config = crate::config::snapshot(db).await?;
+    let lead = leads::lead_under(db, actor, mv.lead_id, true, config.settings.lead_visibility).await?;
+    let stage = config.stage(mv.to_stage).ok_or_else(|| AppError::invalid("stage_id", Invalid::NotFound))?;
     stage.check_reason(mv.reason)?;
     if lead.version != mv.expected_version {
         return Err(AppError::Conflict { current_version: lead.version }.into());
@@ -31,7 +31,7 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
     if stage.enrolment && !crate::enrolment::is_enrolled(db, lead.id).await? {
         return Err(AppError::invalid("stage_id", Invalid::EnrolmentRequired).into());
     }
-    let rules = crate::automation::active_rules(db).await?;
+    let rules = crate::automation::ActiveRules::of(&config);
     let at = now();
     let event = TimelineEvent::StageChanged { from: Some(lead.stage_id), to: mv.to_stage, reason: mv.reason };
     with_pool!(db, pool => {
@@ -57,7 +57,15 @@ pub async fn move_lead(db: &Db, actor: &User, mv: MoveLead) -> Result<Lead> {
         crate::automation::after_stage_entered(&mut tx.conn(), &rules, &facts, actor, at).await?;
         tx.commit().await?;
     });
-    let moved = leads::get_lead(db, mv.lead_id).await?.ok_or(AppError::NotFound)?;
+    // The write matched the version read above, so the lead is that one with the move applied.
+    let moved = Lead {
+        stage_id: mv.to_stage,
+        stage_reason_id: mv.reason,
+        stage_changed_at: at,
+        updated_at: at,
+        version: lead.version + 1,
+        ..lead.clone()
+    };
     db.events.publish(&db.pool, LeadEvent::about(LeadEventKind::Moved, &moved, Some(lead.stage_id), actor.id)).await;
     Ok(moved)
 }

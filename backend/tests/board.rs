@@ -158,3 +158,36 @@ both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     let narrowed = backend::list::list_leads(&db, &owner, &second_stage, &domain::list::ListView::default(), None).await.unwrap();
     assert_eq!(narrowed.total, Count::exact(1), "a filter below the cap is counted exactly");
 });
+
+both!(stages_changed_behind_the_servers_back_are_seen_at_once, |db| async move {
+    // Moves and boards keep stages and rules in memory (`backend::config`); a change made by
+    // another process — here plain SQL — must reach the very next request.
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let lead = leads::create_lead(&db, &owner, draft("Кэш", s[0].id)).await.unwrap();
+    let before = board::load_board(&db, &owner, &LeadFilter::default()).await.unwrap();
+    assert_eq!(before.columns.len(), s.iter().filter(|s| s.shown_on_board).count());
+
+    let exec = |sql: String| {
+        let db = db.clone();
+        async move { backend::with_pool!(&db, pool => sqlx::query(&sql).execute(pool).await.map(|_| ())).unwrap() }
+    };
+    exec("INSERT INTO stages (name, color, position, kind, shown_on_board, enrolment) VALUES ('Снаружи', '#123456', 99, 'open', TRUE, FALSE)".into())
+        .await;
+    exec(format!("UPDATE stages SET name = 'Переименована' WHERE id = {}", s[0].id)).await;
+    let outside = stages::list_stages(&db).await.unwrap().into_iter().find(|st| st.name == "Снаружи").unwrap();
+
+    let after = board::load_board(&db, &owner, &LeadFilter::default()).await.unwrap();
+    assert_eq!(after.columns.len(), before.columns.len() + 1, "the new stage is a column");
+    assert_eq!(after.columns[0].stage.name, "Переименована");
+    let moved = moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: outside.id, reason: None, expected_version: 1 })
+        .await
+        .unwrap();
+    assert_eq!((moved.stage_id, moved.version), (outside.id, 2));
+    let read = leads::get_lead(&db, lead.id).await.unwrap().unwrap();
+    assert_eq!(read, moved, "the lead a move answers with is the one stored");
+
+    exec(format!("DELETE FROM stages WHERE id = {}", s[2].id)).await;
+    let gone = moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[2].id, reason: None, expected_version: 2 }).await;
+    assert_eq!(err(gone.unwrap_err()), AppError::invalid("stage_id", Invalid::NotFound), "a deleted stage is refused");
+});
