@@ -502,3 +502,34 @@ async fn finish(db: &Db) {
         backend::db::Pool::Sqlite(_) => {}
     }
 }
+
+/// The school [`generate`] wrote earlier at `db`, read back (for `scale --school URL`): the same
+/// owner, managers, stages and branches, and the same sample of phones and names to search for.
+pub async fn read(db: &Db) -> School {
+    let users = backend::users::list_users(db).await.expect("users");
+    let owner = users.iter().find(|u| u.login == "owner").cloned().expect("the generated school's owner");
+    let mut managers: Vec<User> = users.into_iter().filter(|u| u.login.starts_with("manager")).collect();
+    managers.sort_by(|a, b| a.login.cmp(&b.login));
+    let n: i64 = with_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM leads").fetch_one(pool).await).expect("leads");
+    let step = (n / 50).max(1);
+    let sample: Vec<(String, String, String)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT phone, surname, first_name FROM leads WHERE id % $1 = 0 ORDER BY id"
+    )
+    .bind(step)
+    .fetch_all(pool)
+    .await)
+    .expect("sample");
+    let count =
+        |sql: &'static str| async move { with_pool!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect(sql) };
+    School {
+        owner,
+        managers,
+        leads: n,
+        open_stages: stages(db).await.open,
+        branches: ids(db, "SELECT id FROM branches ORDER BY position").await,
+        phones: sample.iter().map(|s| s.0.clone()).collect(),
+        names: sample.into_iter().map(|s| (s.1, s.2)).collect(),
+        timeline_rows: count("SELECT COUNT(*) FROM timeline").await,
+        task_rows: count("SELECT COUNT(*) FROM tasks").await,
+    }
+}

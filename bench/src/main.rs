@@ -10,7 +10,9 @@
 //! `voronka-bench scale --leads 1000000 [--db sqlite|postgres|both]`: generates a school of a
 //! million leads (persons, timelines, tasks), then times search, the board, the list, the lead
 //! card and stage moves (one writer; 8 concurrent on SQLite, 32 on PostgreSQL), each through the
-//! application's function beside the same indexed SQL run directly.
+//! application's function beside the same indexed SQL run directly. `--generate-only` leaves the
+//! school in place and prints its URL; `scale --school URL` measures it again (after a change)
+//! without the quarter of an hour SQLite takes to generate it.
 //!
 //! `voronka-bench wasm [--site target/site]`: the release bundle's size, raw, gzip and brotli.
 
@@ -58,8 +60,12 @@ enum Command {
         #[arg(long, env = "VORONKA_BIN")]
         server: Option<String>,
         /// Generates the school only, leaves the database in place and prints its URL.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "school")]
         generate_only: bool,
+        /// Measures a school left by `--generate-only` at this database URL instead of generating
+        /// one (it is migrated first; the moves change it).
+        #[arg(long)]
+        school: Option<String>,
     },
     /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli.
     Wasm {
@@ -92,15 +98,35 @@ async fn scale(kind: backend::testing::Kind, leads: i64, server: Option<&str>, g
         println!("{name}: the school is at {}", test_db.url);
         return true;
     }
+    let ok = measure(&db, &test_db.url, name, &school, server).await;
+    test_db.finish().await;
+    ok
+}
+
+/// Runs the scale benchmarks on a school generated earlier (`--school URL`).
+async fn scale_existing(url: &str, server: Option<&str>) -> bool {
+    let db = backend::Db::connect(url).await.expect("the school's database");
+    db.migrate().await.expect("migrate");
+    let name = match db.dialect() {
+        backend::filter::Dialect::Sqlite => "SQLite",
+        backend::filter::Dialect::Postgres => "PostgreSQL",
+    };
+    let school = generate::read(&db).await;
+    println!("{name}: measuring the school of {} leads at {url}", school.leads);
+    let ok = measure(&db, url, name, &school, server).await;
+    db.close().await;
+    ok
+}
+
+async fn measure(db: &backend::Db, url: &str, name: &str, school: &generate::School, server: Option<&str>) -> bool {
     // As the server does at start-up: fresh planner statistics for the tables just filled.
     db.optimize().await.expect("optimize");
-    let mut ok = reads::run(&db, name, &school).await;
-    ok &= moves::run(&db, name, &school).await;
+    let mut ok = reads::run(db, name, school).await;
+    ok &= moves::run(db, name, school).await;
     match server.filter(|bin| std::path::Path::new(bin).exists()) {
-        Some(bin) => ok &= http::run(&db, &test_db.url, name, &school, bin).await,
+        Some(bin) => ok &= http::run(db, url, name, school, bin).await,
         None => println!("{name} | HTTP load: skipped (no server binary; set VORONKA_BIN or --server)"),
     }
-    test_db.finish().await;
     ok
 }
 
@@ -122,7 +148,12 @@ async fn main() {
                 std::process::exit(1);
             }
         }
-        Command::Scale { leads, db, server, generate_only } => {
+        Command::Scale { school: Some(url), server, .. } => {
+            if !scale_existing(&url, server.as_deref()).await {
+                std::process::exit(1);
+            }
+        }
+        Command::Scale { leads, db, server, generate_only, school: None } => {
             let mut failed = false;
             for kind in kinds(db) {
                 failed |= !scale(kind, leads, server.as_deref(), generate_only).await;

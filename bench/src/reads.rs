@@ -40,17 +40,13 @@ async fn search_scan(db: &Db, query: &SearchQuery) {
 }
 
 async fn search_sql(db: &Db, condition: &str, binds: &[String]) {
-    // Search counts archived leads too, as the application does, up to the cap.
-    let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE {condition} LIMIT {}) c", CAP + 1);
+    // Search counts archived leads too, as the application does: the newest hits and the count
+    // of all in one pass.
     let hits = format!(
-        "SELECT l.id, l.first_name, l.surname, l.phone FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT 8"
+        "SELECT l.id, l.first_name, l.surname, l.phone, COUNT(*) OVER () FROM leads l WHERE {condition} \
+         ORDER BY l.created_at DESC, l.id DESC LIMIT 8"
     );
     with_pool!(db, pool => {
-        let mut q = sqlx::query_scalar::<_, i64>(&count);
-        for b in binds {
-            q = q.bind(b);
-        }
-        q.fetch_one(pool).await.expect("floor count");
         let mut q = sqlx::query(&hits);
         for b in binds {
             q = q.bind(b);

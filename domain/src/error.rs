@@ -136,6 +136,10 @@ pub enum AppError {
     /// The database takes no writes: its disk is full or it is read-only. Nothing was saved.
     #[error("the database cannot be written (disk full or read-only)")]
     StorageUnavailable,
+    /// The request could not be read: a body that is not the expected shape. Our own pages never
+    /// send one; a hand-made call gets this rather than an internal error.
+    #[error("the request could not be read")]
+    BadRequest,
     /// A storage or programming fault; details are in the server log, never here.
     #[error("internal error")]
     Internal,
@@ -152,6 +156,7 @@ impl AppError {
     /// The HTTP status this error answers with, on every door (server functions and the API).
     pub fn status(&self) -> u16 {
         match self {
+            AppError::BadRequest => 400,
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } | AppError::AlreadySetUp => 409,
             AppError::Unauthorized | AppError::BadCredentials => 401,
@@ -175,6 +180,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::AlreadySetUp => "already_set_up",
+            AppError::BadRequest => "bad_request",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
             AppError::StorageUnavailable => "storage_unavailable",
@@ -186,7 +192,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // The server could not decode a call's arguments: the caller's fault, not the network's.
+            ServerFnErrorErr::Args(_) => AppError::BadRequest,
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
@@ -203,6 +213,9 @@ mod tests {
         assert_eq!(AppError::NotFound.status(), 404);
         assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
         assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::BadRequest.status(), 400);
+        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into())), AppError::BadRequest);
+        assert!(matches!(AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into())), AppError::Transport(_)));
         assert_eq!(AppError::StorageUnavailable.status(), 503);
     }
 

@@ -73,11 +73,32 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn(same_origin_only))
         .layer(sessions)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Leptos answers 500 to a server function that failed before our code ran (its arguments did not
+/// decode); the error it carries knows its own status (`AppError::BadRequest` → 400), so the
+/// answer says it. Only 500s on `/api/` are looked at; the REST API's JSON errors do not decode
+/// as an `AppError` and pass unchanged.
+async fn server_fn_status(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(status) = serde_json::from_slice::<domain::AppError>(&bytes).ok().and_then(|e| StatusCode::from_u16(e.status()).ok()) {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Uploads up to the import's limit (axum's default is 2 MB); larger bodies get 413.

@@ -129,6 +129,10 @@ both!(search_list_and_call_list_over_http, |db| async move {
     assert!(body.contains("Алиса") && !body.contains("Борис"), "{body}");
     let short = send(&app, post_json("/api/quick_search", &cookie, r#"{"q":"98"}"#)).await;
     assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A hand-made call whose body does not decode is the caller's mistake: 400, not 500.
+    let garbled = send(&app, post_json("/api/quick_search", &cookie, r#"{"query":"98765"}"#)).await;
+    assert_eq!(garbled.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(text(garbled).await, r#""BadRequest""#);
 
     let page = send(&app, post_json("/api/load_list", &cookie, r#"{"query":"sort=name&size=25&colour=red","after":null}"#)).await;
     assert_eq!(page.status(), StatusCode::OK);

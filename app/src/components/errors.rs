@@ -110,6 +110,7 @@ pub fn error_view(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
         }
         AppError::AlreadySetUp => t!(i18n, error.already_set_up).into_any(),
         AppError::Internal => t!(i18n, error.internal).into_any(),
+        AppError::BadRequest => t!(i18n, error.bad_request).into_any(),
         AppError::StorageUnavailable => t!(i18n, error.storage_unavailable).into_any(),
         AppError::Transport(_) => t!(i18n, error.transport).into_any(),
     }
