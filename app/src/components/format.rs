@@ -37,6 +37,15 @@ pub fn month(d: NaiveDate, locale: Locale) -> String {
     format!("{name} {}", d.year())
 }
 
+/// A count of leads as each language groups thousands: `12 345` (no-break space), `12,345`,
+/// with "+" past the cap: `10 000+`.
+pub fn count(c: domain::count::Count, locale: Locale) -> String {
+    match locale {
+        Locale::ru => c.grouped("\u{a0}"),
+        Locale::en => c.grouped(","),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,13 +58,11 @@ mod tests {
         assert_eq!(date_time(d.and_hms_opt(9, 5, 0).unwrap(), Locale::ru), "05.02.2027 09:05");
         assert_eq!((month(d, Locale::ru).as_str(), month(d, Locale::en).as_str()), ("февраль 2027", "February 2027"));
     }
-}
 
-/// A count of leads as each language groups thousands: `12 345` (no-break space), `12,345`,
-/// with "+" past the cap: `10 000+`.
-pub fn count(c: domain::count::Count, locale: Locale) -> String {
-    match locale {
-        Locale::ru => c.grouped("\u{a0}"),
-        Locale::en => c.grouped(","),
+    #[test]
+    fn counts_per_locale() {
+        let many = domain::count::Count::capped(123_456);
+        assert_eq!((count(many, Locale::ru), count(many, Locale::en)), ("10\u{a0}000+".to_string(), "10,000+".to_string()));
+        assert_eq!(count(domain::count::Count::exact(1234), Locale::en), "1,234");
     }
 }
