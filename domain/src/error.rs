@@ -195,6 +195,9 @@ impl FromServerFnError for AppError {
         match value {
             // The server could not decode a call's arguments: the caller's fault, not the network's.
             ServerFnErrorErr::Args(_) => AppError::BadRequest,
+            // A body that does not decode is the same on the server; in the browser it is an
+            // answer the page cannot read (a transport failure).
+            ServerFnErrorErr::Deserialization(_) if cfg!(not(target_arch = "wasm32")) => AppError::BadRequest,
             other => AppError::Transport(other.to_string()),
         }
     }
@@ -215,6 +218,7 @@ mod tests {
         assert_eq!(AppError::Internal.status(), 500);
         assert_eq!(AppError::BadRequest.status(), 400);
         assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into())), AppError::BadRequest);
+        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Deserialization("missing field `q`".into())), AppError::BadRequest);
         assert!(matches!(AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into())), AppError::Transport(_)));
         assert_eq!(AppError::StorageUnavailable.status(), 503);
     }
