@@ -5,12 +5,8 @@ use crate::events::EventBus;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions as _, PgPool, SqlitePool};
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The school's database: one pool of whichever kind, and the bus that tells open boards about
 /// changes.
@@ -45,67 +41,20 @@ macro_rules! with_pool {
 /// waiting for the lock.
 pub trait WritePool {
     type Database: sqlx::Database;
-    fn begin_write(&self) -> impl std::future::Future<Output = Result<WriteTx<Self::Database>>> + Send;
+    fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Database>>> + Send;
 }
-
-/// How long a writer waits for its turn, as long as SQLite's own busy timeout.
-const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 impl WritePool for SqlitePool {
     type Database = sqlx::Sqlite;
-    async fn begin_write(&self) -> Result<WriteTx<sqlx::Sqlite>> {
-        // SQLite takes one writer at a time and makes the others poll for the lock, sleeping 1,
-        // 2, 5, 10… ms between tries; at a few hundred moves a second those sleeps, not the
-        // writes, were the limit. Writers of this process queue here instead and find the lock
-        // free; other processes still meet SQLite's own busy timeout.
-        let turn = tokio::time::timeout(WRITE_WAIT, write_turns(self).acquire_owned())
-            .await
-            .map_err(|_| Error::Db(sqlx::Error::PoolTimedOut))?
-            .map_err(|_| Error::Db(sqlx::Error::PoolClosed))?;
-        Ok(WriteTx { tx: self.begin_with("BEGIN IMMEDIATE").await?, _turn: Some(turn) })
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 
 impl WritePool for PgPool {
     type Database = sqlx::Postgres;
-    async fn begin_write(&self) -> Result<WriteTx<sqlx::Postgres>> {
-        Ok(WriteTx { tx: self.begin().await?, _turn: None })
-    }
-}
-
-/// The queue of writers of one SQLite file in this process.
-fn write_turns(pool: &SqlitePool) -> Arc<Semaphore> {
-    static TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> = LazyLock::new(Mutex::default);
-    let file = pool.connect_options().get_filename().to_path_buf();
-    TURNS.lock().unwrap_or_else(PoisonError::into_inner).entry(file).or_insert_with(|| Arc::new(Semaphore::new(1))).clone()
-}
-
-/// A write transaction, holding its writer's turn (SQLite) until it commits or drops.
-pub struct WriteTx<DB: sqlx::Database> {
-    tx: sqlx::Transaction<'static, DB>,
-    _turn: Option<OwnedSemaphorePermit>,
-}
-
-impl<DB: sqlx::Database> WriteTx<DB> {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
-    }
-
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
-    }
-}
-
-impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
-    type Target = DB::Connection;
-    fn deref(&self) -> &DB::Connection {
-        &self.tx
-    }
-}
-
-impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
-    fn deref_mut(&mut self) -> &mut DB::Connection {
-        &mut self.tx
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.begin().await?)
     }
 }
 
@@ -132,13 +81,13 @@ pub trait AsConn {
     fn conn(&mut self) -> Conn<'_>;
 }
 
-impl AsConn for WriteTx<sqlx::Sqlite> {
+impl AsConn for sqlx::Transaction<'_, sqlx::Sqlite> {
     fn conn(&mut self) -> Conn<'_> {
         Conn::Sqlite(self)
     }
 }
 
-impl AsConn for WriteTx<sqlx::Postgres> {
+impl AsConn for sqlx::Transaction<'_, sqlx::Postgres> {
     fn conn(&mut self) -> Conn<'_> {
         Conn::Postgres(self)
     }
