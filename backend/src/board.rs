@@ -84,11 +84,8 @@ async fn column_counts(db: &Db, base: &Where, stages: &[Id]) -> Result<HashMap<I
     let arms: Vec<String> = stages
         .iter()
         .map(|id| {
-            format!(
-                "SELECT CAST({id} AS BIGINT) AS stage_id, (SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE {} AND l.stage_id = {id} LIMIT {}) c) AS n",
-                base.sql(),
-                CAP + 1
-            )
+            let count = crate::list::capped_count_sql(&format!("{} AND l.stage_id = {id}", base.sql()), CAP);
+            format!("SELECT CAST({id} AS BIGINT) AS stage_id, ({count}) AS n")
         })
         .collect();
     let sql = arms.join(" UNION ALL ");

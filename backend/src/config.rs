@@ -9,7 +9,7 @@
 use crate::automation;
 use crate::db::Db;
 use crate::error::Result;
-use crate::rows::SettingsRow;
+use crate::rows::{SettingsRow, SETTINGS_COLUMNS};
 use crate::{stages, with_pool};
 use domain::automation::Rule;
 use domain::settings::SchoolSettings;
@@ -55,9 +55,8 @@ struct GenerationRow {
 
 /// Reads the settings, and the stages and rules from memory when nothing changed them since.
 pub async fn snapshot(db: &Db) -> Result<Snapshot> {
-    let sql = "SELECT name, timezone, lead_visibility, first_contact_minutes, calls_create_leads, config_generation \
-               FROM school_settings WHERE id = 1";
-    let row = with_pool!(db, pool => sqlx::query_as::<_, GenerationRow>(sql).fetch_optional(pool).await)?;
+    let sql = format!("SELECT {SETTINGS_COLUMNS}, config_generation FROM school_settings WHERE id = 1");
+    let row = with_pool!(db, pool => sqlx::query_as::<_, GenerationRow>(&sql).fetch_optional(pool).await)?;
     let Some(row) = row else {
         // Before set-up there is nothing worth keeping.
         let (stages, rules) = (stages::list_stages(db).await?, automation::rules(db).await?);

@@ -148,10 +148,15 @@ pub(crate) async fn count(db: &Db, w: &Where) -> Result<i64> {
     Ok(with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &w.binds).fetch_one(pool).await)?)
 }
 
+/// `SELECT COUNT(*)` of the leads matching `condition`, reading at most `cap` + 1 of them.
+pub(crate) fn capped_count_sql(condition: &str, cap: i64) -> String {
+    format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE {condition} LIMIT {}) counted", cap + 1)
+}
+
 /// Counts the leads matching `w`, stopping after `cap` + 1 of them (see `domain::count`): the
 /// cost is bounded by the cap, not by the size of the school.
 pub async fn count_up_to(db: &Db, w: &Where, cap: i64) -> Result<Count> {
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE {} LIMIT {}) counted", w.sql(), cap + 1);
+    let sql = capped_count_sql(&w.sql(), cap);
     let counted: i64 = with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &w.binds).fetch_one(pool).await)?;
     Ok(Count::capped_at(counted, cap))
 }

@@ -19,6 +19,8 @@ pub struct UserRow {
 }
 
 pub const USER_COLUMNS: &str = "id, login, display_name, role, active, lang";
+/// The columns of `SettingsRow`.
+pub const SETTINGS_COLUMNS: &str = "name, timezone, lead_visibility, first_contact_minutes, calls_create_leads";
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> Self {

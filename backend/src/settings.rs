@@ -3,7 +3,7 @@
 use crate::auth::hash_password;
 use crate::db::{Db, WritePool};
 use crate::error::Result;
-use crate::rows::{now, SettingsRow, UserRow, USER_COLUMNS};
+use crate::rows::{now, SettingsRow, UserRow, SETTINGS_COLUMNS, USER_COLUMNS};
 use crate::with_pool;
 use domain::preset::{StagePreset, CATEGORIES, CATEGORIES_ENABLED_BY_DEFAULT, CHANNELS, CONTACT_SOURCES};
 use domain::settings::{SchoolSettings, SetupForm};
@@ -12,8 +12,8 @@ use domain::AppError;
 
 /// `None` until the set-up has run.
 pub async fn get_settings(db: &Db) -> Result<Option<SchoolSettings>> {
-    let sql = "SELECT name, timezone, lead_visibility, first_contact_minutes, calls_create_leads FROM school_settings WHERE id = 1";
-    let row = with_pool!(db, pool => sqlx::query_as::<_, SettingsRow>(sql).fetch_optional(pool).await)?;
+    let sql = format!("SELECT {SETTINGS_COLUMNS} FROM school_settings WHERE id = 1");
+    let row = with_pool!(db, pool => sqlx::query_as::<_, SettingsRow>(&sql).fetch_optional(pool).await)?;
     Ok(row.map(SchoolSettings::from))
 }
 
