@@ -22,6 +22,7 @@ pub const PAGE: i64 = 50;
 #[derive(sqlx::FromRow)]
 struct CardRow {
     id: Id,
+    stage_id: Id,
     first_name: String,
     patronymic: Option<String>,
     surname: Option<String>,
@@ -37,7 +38,8 @@ struct CardRow {
     version: i64,
 }
 
-pub const CARD_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
+pub const CARD_SELECT: &str =
+    "SELECT l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
      l.desired_start, l.responsible_id, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
      (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
      FROM leads l \
@@ -56,15 +58,19 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
     let base = Where::build(filter, scope, at, db.dialect());
     let tz = settings::school_tz(&settings.timezone);
 
-    // The counts and every column's first page at once, each on a connection of its own: the
-    // board is sixteen small queries, and waiting for each in turn was most of its time.
+    // Two statements side by side: the capped counts, and every column's first page. Sixteen
+    // small queries in parallel made one board fast on an idle server and the tail slow under
+    // load (each board took a connection per column); one statement per half keeps the round
+    // trips to two and a board to two connections.
     let ids: Vec<Id> = shown.iter().map(|s| s.id).collect();
-    let pages = futures_util::future::try_join_all(ids.iter().map(|&stage| page(db, &base, stage, None, tz)));
-    let (counts, pages) = futures_util::try_join!(column_counts(db, &base, &ids), pages)?;
+    let (counts, mut pages) = futures_util::try_join!(column_counts(db, &base, &ids), first_pages(db, &base, &ids, tz))?;
     let mut columns: Vec<BoardColumn> = shown
         .into_iter()
-        .zip(pages)
-        .map(|(stage, cards)| BoardColumn { count: counts.get(&stage.id).copied().unwrap_or_default(), stage, cards })
+        .map(|stage| BoardColumn {
+            count: counts.get(&stage.id).copied().unwrap_or_default(),
+            cards: pages.remove(&stage.id).unwrap_or_default(),
+            stage,
+        })
         .collect();
     let mut cards: Vec<&mut BoardCard> = columns.iter_mut().flat_map(|c| c.cards.iter_mut()).collect();
     attach_tags(db, &mut cards).await?;
@@ -116,6 +122,39 @@ pub async fn card(db: &Db, user: &User, lead_id: Id) -> Result<BoardCard> {
     Ok(one)
 }
 
+/// The first page of each of `stages` under `base`, in one statement: an arm per stage, each
+/// the same keyset read as [`page`] (newest move first, `PAGE` cards), glued with UNION ALL.
+async fn first_pages(db: &Db, base: &Where, stages: &[Id], tz: Tz) -> Result<HashMap<Id, Vec<BoardCard>>> {
+    if stages.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Stage ids are integers read from the database a moment ago, so inlining them is safe; every
+    // arm reads the same binds.
+    let arms: Vec<String> = stages
+        .iter()
+        .map(|id| {
+            format!(
+                "SELECT * FROM ({CARD_SELECT} WHERE {} AND l.stage_id = {id} ORDER BY {NEWEST_MOVE_FIRST} LIMIT {PAGE}) AS column_{id}",
+                base.sql()
+            )
+        })
+        .collect();
+    let sql = arms.join(" UNION ALL ");
+    let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &base.binds).fetch_all(pool).await)?;
+    let mut pages: HashMap<Id, Vec<BoardCard>> = HashMap::new();
+    for row in rows {
+        pages.entry(row.stage_id).or_default().push(card_from(row, tz));
+    }
+    // UNION ALL keeps each arm's order in both databases, but SQL does not promise it.
+    for cards in pages.values_mut() {
+        cards.sort_by(|a, b| (b.stage_changed_at, b.id).cmp(&(a.stage_changed_at, a.id)));
+    }
+    Ok(pages)
+}
+
+/// A column's cards, newest move first: the `leads_board` index's order.
+const NEWEST_MOVE_FIRST: &str = "l.stage_changed_at DESC, l.id DESC";
+
 /// Keyset pagination over the `leads_board` index: never OFFSET, so page 1,000 costs what page 1
 /// does.
 async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>, tz: Tz) -> Result<Vec<BoardCard>> {
@@ -126,7 +165,7 @@ async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>, tz
         w.conditions.push(format!("(l.stage_changed_at < {t1} OR (l.stage_changed_at = {t2} AND l.id < {i}))"));
         w.binds.extend([Bind::Time(c.stage_changed_at), Bind::Int(c.id), Bind::Time(c.stage_changed_at)]);
     }
-    let sql = format!("{CARD_SELECT} WHERE {} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}", w.sql());
+    let sql = format!("{CARD_SELECT} WHERE {} ORDER BY {NEWEST_MOVE_FIRST} LIMIT {PAGE}", w.sql());
     let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &w.binds).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|r| card_from(r, tz)).collect())
 }

@@ -122,6 +122,27 @@ both!(keyset_pages_are_complete_and_disjoint_while_leads_arrive, |db| async move
     assert!(arrived >= 2);
 });
 
+both!(the_boards_first_pages_are_each_columns_own_first_page, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    for i in 0..(board::PAGE + 5) {
+        let by = if i % 3 == 0 { &anna } else { &owner };
+        leads::create_lead(&db, by, draft(&format!("Лид {i}"), s[i as usize % 2].id)).await.unwrap();
+    }
+    leads::create_lead(&db, &owner, draft("Один", s[2].id)).await.unwrap();
+    for filter in [LeadFilter::default(), LeadFilter { responsible: vec![anna.id], ..LeadFilter::default() }] {
+        let board = board::load_board(&db, &owner, &filter).await.unwrap();
+        assert!(board.columns.len() >= 3);
+        for column in &board.columns {
+            let own = board::load_column(&db, &owner, &filter, column.stage.id, None).await.unwrap();
+            let ids = |cards: &[domain::board::BoardCard]| cards.iter().map(|c| c.id).collect::<Vec<_>>();
+            assert_eq!(ids(&column.cards), ids(&own), "column {} under {filter:?}", column.stage.name);
+            assert_eq!(column.cards.len() as i64, column.count.value.min(board::PAGE));
+        }
+    }
+});
+
 both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     use domain::count::{Count, CAP};
     let owner = set_up(&db, StagePreset::Simple).await;

@@ -29,7 +29,14 @@ export async function signIn(page: Page, info: TestInfo, login: string, password
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill(password);
   await page.getByRole('button', { name: /Войти|Sign in/ }).click();
-  await expect(page.getByTestId('board')).toBeVisible();
+  try {
+    await expect(page.getByTestId('board')).toBeVisible();
+  } catch (e) {
+    // Say where the sign-in ended up: a rare failure here must leave more than a timeout behind.
+    const body = await page.locator('body').innerText().catch(() => '(no body)');
+    console.log(`sign-in as ${login} did not reach the board: at ${page.url()}, the page says: ${body.slice(0, 600)}`);
+    throw e;
+  }
   await hydrated(page);
 }
 

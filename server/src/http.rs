@@ -47,13 +47,16 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
         imports: Arc::default(),
         api_limits: Arc::new(crate::api::RateLimits::new(args.api_requests_per_minute)),
     };
-    let store = SessionStoreDb::new(&db);
-    let sessions = SessionManagerLayer::new(store)
+    let idle = time::Duration::minutes(i64::from(args.session_idle_minutes));
+    // Saved on every request so the idle clock restarts with each one; the store skips the
+    // writes that would change nothing but a few minutes of expiry.
+    let sessions = SessionManagerLayer::new(SessionStoreDb::new(&db, idle))
         .with_name("voronka_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(args.secure_cookie)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(args.session_idle_minutes))));
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(idle));
     let routes = generate_route_list(App);
     Router::new()
         .merge(crate::api::routes())
@@ -137,7 +140,7 @@ fn spawn_optimizer(db: Db) {
 }
 
 pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
-    SessionStoreDb::new(&db).spawn_cleanup();
+    SessionStoreDb::new(&db, time::Duration::minutes(i64::from(args.session_idle_minutes))).spawn_cleanup();
     db.events.spawn_listener(&db.pool);
     spawn_optimizer(db.clone());
     let app = router(db.clone(), &args);
