@@ -147,7 +147,7 @@ async fn first_pages(db: &Db, base: &Where, stages: &[Id], tz: Tz) -> Result<Has
     }
     // UNION ALL keeps each arm's order in both databases, but SQL does not promise it.
     for cards in pages.values_mut() {
-        cards.sort_by(|a, b| (b.stage_changed_at, b.id).cmp(&(a.stage_changed_at, a.id)));
+        cards.sort_by_key(|c| std::cmp::Reverse((c.stage_changed_at, c.id)));
     }
     Ok(pages)
 }

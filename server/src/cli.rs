@@ -1,6 +1,7 @@
 //! The command line. Every option can also come from the environment. Failures print one line
 //! and exit non-zero — never a panic or a backtrace.
 
+use app::i18n::*;
 use backend::db::DEFAULT_URL;
 use backend::Db;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -135,7 +136,7 @@ impl From<CliRole> for Role {
 /// Parses arguments, runs the command, and turns every failure into one line on stderr.
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("voronka: internal error: {info}");
+        eprintln!("voronka: {}: {info}", td_string!(cli_locale(), cli.internal_error));
     }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -148,7 +149,7 @@ pub fn main() -> ExitCode {
             let text = e.render().to_string();
             let message = text.split("\n\nUsage").next().unwrap_or_default();
             let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-            eprintln!("voronka: {} (see voronka --help)", message.trim_start_matches("error: "));
+            eprintln!("voronka: {} ({})", message.trim_start_matches("error: "), td_string!(cli_locale(), cli.see_help));
             return ExitCode::from(2);
         }
     };
@@ -156,7 +157,7 @@ pub fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("voronka: cannot start the async runtime: {e}");
+            eprintln!("voronka: {}: {e}", td_string!(cli_locale(), cli.no_runtime));
             return ExitCode::FAILURE;
         }
     };
@@ -178,17 +179,27 @@ fn init_tracing() {
 /// Opens and migrates the database, as every command needs.
 async fn open(url: &str) -> Result<Db, String> {
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
-    db.migrate().await.map_err(|e| format!("cannot migrate the database: {e}"))?;
+    db.migrate().await.map_err(|e| format!("{}: {e}", td_string!(cli_locale(), cli.cannot_migrate)))?;
     Ok(db)
 }
 
-fn describe(e: backend::Error) -> String {
+/// An error in the words the app uses for it; storage failures as the database said them (the
+/// command line is the administrator's, who needs the detail).
+pub(crate) fn describe(e: backend::Error) -> String {
     match e {
-        backend::Error::App(domain::AppError::Validation { field, reason }) => {
-            format!("invalid {field}: {}", reason.key().replace('_', " "))
-        }
-        backend::Error::App(other) => other.to_string(),
+        backend::Error::App(error) => app::components::errors::error_text_in(cli_locale(), &error),
         other => other.to_string(),
+    }
+}
+
+/// The command line's language: `VORONKA_LANG` (`ru` or `en`), else the locale of the
+/// environment (`LC_ALL`, `LC_MESSAGES`, `LANG`) when it is English; Russian otherwise.
+pub(crate) fn cli_locale() -> Locale {
+    let chosen =
+        ["VORONKA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+    match chosen {
+        Some(lang) if lang.to_lowercase().starts_with("en") => Locale::en,
+        _ => Locale::ru,
     }
 }
 
@@ -201,42 +212,50 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let db = open(&url).await?;
-            println!("database is up to date ({})", db.backend_name());
+            println!("{} ({})", td_string!(cli_locale(), cli.up_to_date), db.backend_name());
             db.close().await;
             Ok(())
         }
         Command::CreateUser { login, name, role, password_stdin: _, lang } => {
             let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("{}: {e}", td_string!(cli_locale(), cli.no_password)))?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
             let db = open(&url).await?;
             if !backend::settings::is_set_up(&db).await.map_err(describe)? {
-                return Err("the school is not set up yet: open Voronka in a browser to run the set-up, or run `voronka demo`".into());
+                return Err(td_string!(cli_locale(), cli.not_set_up).to_string());
             }
             let lang = Lang::parse(&lang).unwrap_or_default();
             let user = backend::users::create_user(&db, NewUser { login, display_name: name, role: role.into(), password, lang })
                 .await
                 .map_err(describe)?;
-            println!("created user {} ({})", user.login, user.role.as_str());
+            println!("{} {} ({})", td_string!(cli_locale(), cli.user_created), user.login, user.role.as_str());
             db.close().await;
             Ok(())
         }
         Command::Demo { leads, seed, password, sales_see } => {
             if let Some(p) = &password {
                 domain::user::validate_password(p)
-                    .map_err(|_| format!("VORONKA_DEMO_PASSWORD must be at least {} characters", domain::user::MIN_PASSWORD_LEN))?;
+                    .map_err(|_| format!("{} {}", td_string!(cli_locale(), cli.demo_password_short), domain::user::MIN_PASSWORD_LEN))?;
             }
             let db = open(&url).await?;
             let started = std::time::Instant::now();
             let summary = backend::demo::generate(&db, leads as usize, seed, password).await.map_err(describe)?;
             let visibility = domain::settings::LeadVisibility::parse(&sales_see).unwrap_or_default();
             let users = backend::users::list_users(&db).await.map_err(describe)?;
-            let owner = users.iter().find(|u| u.role == domain::user::Role::Owner).ok_or("the demo school has no owner")?;
+            let owner = users.iter().find(|u| u.role == domain::user::Role::Owner).ok_or(td_string!(cli_locale(), cli.no_owner))?;
             backend::settings::set_lead_visibility(&db, owner, visibility).await.map_err(describe)?;
-            println!("demo school created with {} leads in {:.1} s", summary.leads, started.elapsed().as_secs_f64());
-            println!("  sales staff see {} leads", visibility.as_str());
+            let locale = cli_locale();
+            let (leads, seconds) = (summary.leads, started.elapsed().as_secs_f64());
+            println!("{} {leads} ({seconds:.1} {})", td_string!(locale, cli.demo_created), td_string!(locale, cli.seconds));
+            let sees = match visibility {
+                domain::settings::LeadVisibility::All => td_string!(locale, cli.sales_see_all),
+                domain::settings::LeadVisibility::Own => td_string!(locale, cli.sales_see_own),
+            };
+            println!("  {sees}");
+            let (login_word, role_word, password_word) =
+                (td_string!(locale, cli.login), td_string!(locale, cli.role), td_string!(locale, cli.password));
             for (login, role) in &summary.logins {
-                println!("  login: {login:<14} role: {:<14} password: {}", role.as_str(), summary.password);
+                println!("  {login_word}: {login:<14} {role_word}: {:<14} {password_word}: {}", role.as_str(), summary.password);
             }
             db.close().await;
             Ok(())
@@ -248,13 +267,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             result
         }
         Command::CreateToken { name, scopes, as_login } => {
-            let scopes = domain::api::Scope::parse_list(&scopes)
-                .map_err(|_| "--scopes: use leads:write, leads:read and/or calls:write, comma-separated".to_string())?;
+            let scopes = domain::api::Scope::parse_list(&scopes).map_err(|_| td_string!(cli_locale(), cli.scopes).to_string())?;
             let db = open(&url).await?;
             let users = backend::users::list_users(&db).await.map_err(describe)?;
             let actor = match &as_login {
-                Some(login) => users.iter().find(|u| &u.login == login).ok_or_else(|| format!("no user {login}"))?,
-                None => users.iter().find(|u| u.role == Role::Owner && u.active).ok_or("the school is not set up yet")?,
+                Some(login) => {
+                    users.iter().find(|u| &u.login == login).ok_or_else(|| format!("{} {login}", td_string!(cli_locale(), cli.no_user)))?
+                }
+                None => users.iter().find(|u| u.role == Role::Owner && u.active).ok_or(td_string!(cli_locale(), cli.not_set_up))?,
             };
             let (_, secret) = backend::tokens::create(&db, actor, &name, &scopes).await.map_err(describe)?;
             println!("{secret}");
@@ -264,13 +284,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Backup { to } => {
             let db = open(&url).await?;
             backend::backup::backup(&db, &url, &to).await.map_err(describe)?;
-            println!("backup written to {}", to.display());
+            println!("{} {}", td_string!(cli_locale(), cli.backup_written), to.display());
             db.close().await;
             Ok(())
         }
         Command::Restore { from, replace } => {
             backend::backup::restore(&url, &from, replace).await.map_err(describe)?;
-            println!("restored {} into the database; start the server again", from.display());
+            println!("{} {}; {}", td_string!(cli_locale(), cli.restored), from.display(), td_string!(cli_locale(), cli.restart));
             Ok(())
         }
     }

@@ -94,7 +94,7 @@ impl SessionStoreDb {
     fn note(&self, id: Id, what: Written) {
         let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
         written.insert(id, what);
-        if written.len() % PRUNE_EVERY == 0 {
+        if written.len().is_multiple_of(PRUNE_EVERY) {
             let now = OffsetDateTime::now_utc();
             written.retain(|_, w| w.expiry() > now);
         }

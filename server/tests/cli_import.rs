@@ -1,12 +1,18 @@
 //! `voronka import` as a user runs it: a dry run prints the report and writes nothing; a file
-//! with errors exits non-zero naming line and column; a clean file imports once.
+//! with errors exits non-zero naming line and column; a clean file imports once. The messages
+//! are the app's own, in Russian unless the environment asks for English.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn voronka(db: &Path, args: &[&str]) -> Output {
+    voronka_in("en", db, args)
+}
+
+fn voronka_in(lang: &str, db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_voronka"))
         .args(args)
+        .env("VORONKA_LANG", lang)
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("VORONKA_DEMO_PASSWORD", "demo-password-1")
         .env("RUST_LOG", "error")
@@ -49,22 +55,29 @@ fn import_from_the_command_line() {
     let out = voronka(&db, &["import", bad.to_str().unwrap(), "--dry-run"]);
     assert!(!out.status.success());
     let said = text(&out);
-    assert!(said.contains("line 2: error: Телефон"), "{said}");
-    assert!(said.contains("1 rows: 0 ok (0 with warnings), 1 with errors, 0 already imported"), "{said}");
+    assert!(said.contains("line 2: error: Телефон: not a Russian phone number"), "{said}");
+    assert!(said.contains("Rows: 1; ready: 0 (with warnings: 0); with errors: 1; already imported: 0"), "{said}");
+    assert!(said.contains("rows with errors: 1 — nothing imported"), "{said}");
+    // The same in Russian, the default.
+    let ru = text(&voronka_in("ru", &db, &["import", bad.to_str().unwrap(), "--dry-run"]));
+    assert!(ru.contains("строка 2: ошибка: Телефон: "), "{ru}");
+    assert!(ru.contains("Строк: 1; готовы: 0 (с предупреждениями: 0); с ошибками: 1; уже загружены: 0"), "{ru}");
+    assert!(ru.contains("строк с ошибками: 1 — ничего не загружено"), "{ru}");
 
     let good = dir.join("good.csv");
     std::fs::write(&good, csv(&["Петров;Пётр;;89171234578", "Сидорова;Анна;;+7 (999) 125-99-99"])).unwrap();
     let dry = voronka(&db, &["import", good.to_str().unwrap(), "--dry-run"]);
     assert!(dry.status.success(), "{}", text(&dry));
-    assert!(text(&dry).contains("dry run: nothing imported"));
+    assert!(text(&dry).contains("dry run: nothing imported"), "{}", text(&dry));
     let done = voronka(&db, &["import", good.to_str().unwrap(), "--as", "deputy"]);
     assert!(done.status.success(), "{}", text(&done));
-    assert!(text(&done).contains("imported 2 leads (0 already imported)"), "{}", text(&done));
+    assert!(text(&done).contains("imported leads: 2 (already imported: 0), import no."), "{}", text(&done));
     let again = voronka(&db, &["import", good.to_str().unwrap()]);
-    assert!(text(&again).contains("imported 0 leads (2 already imported)"), "{}", text(&again));
+    assert!(text(&again).contains("imported leads: 0 (already imported: 2)"), "{}", text(&again));
     // Sales staff may not import.
     let refused = voronka(&db, &["import", good.to_str().unwrap(), "--as", "sales"]);
     assert!(!refused.status.success());
+    assert!(text(&refused).contains("You are not allowed to do this."), "{}", text(&refused));
     let missing = voronka(&db, &["import", dir.join("nope.csv").to_str().unwrap()]);
     assert!(!missing.status.success() && text(&missing).contains("cannot read"), "{}", text(&missing));
     let _ = std::fs::remove_dir_all(&dir);

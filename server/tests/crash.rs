@@ -21,7 +21,8 @@ const IMPORT_ROWS: usize = 100_000;
 
 fn voronka(url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_voronka"));
-    command.args(args).env("DATABASE_URL", url).env("RUST_LOG", "error");
+    // English progress lines ("importing: N of M rows written") are what the test reads.
+    command.args(args).env("DATABASE_URL", url).env("RUST_LOG", "error").env("VORONKA_LANG", "en");
     command
 }
 

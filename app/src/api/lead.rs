@@ -31,6 +31,8 @@ pub struct LeadView {
     pub responsible: Option<String>,
     pub registrar: Option<String>,
     pub postponed_until_local: Option<NaiveDateTime>,
+    /// When the lead was created, on the school's clock (a late-evening lead is that day's).
+    pub created_local: NaiveDateTime,
     pub can_edit: bool,
     pub me: Id,
     pub others: Vec<OtherLead>,
@@ -84,6 +86,7 @@ async fn view_of(db: &backend::Db, user: &domain::user::User, id: Id) -> Result<
         contact_source: name(&choices.sources, lead.contact_source_id),
         responsible: user_name(lead.responsible_id),
         registrar: user_name(lead.registrar_id),
+        created_local: lead.created_at.with_timezone(&tz).naive_local(),
         postponed_until_local: lead.postponed_until.filter(|p| *p > chrono::Utc::now()).map(|p| p.with_timezone(&tz).naive_local()),
         can_edit,
         me: user.id,

@@ -8,86 +8,96 @@ use leptos_i18n::I18nContext;
 
 /// A field's label, as forms and the timeline name it.
 pub fn field_name(i18n: I18nContext<Locale>, field: &str) -> String {
+    field_name_in(i18n.get_locale(), field)
+}
+
+/// [`field_name`] in a given language (the command line, exports).
+pub fn field_name_in(locale: Locale, field: &str) -> String {
     match field {
-        "login" => t_string!(i18n, field.login),
-        "password" => t_string!(i18n, field.password),
-        "name" => t_string!(i18n, field.name),
-        "school_name" => t_string!(i18n, field.school_name),
-        "owner_login" => t_string!(i18n, field.owner_login),
-        "owner_name" => t_string!(i18n, field.owner_name),
-        "owner_password" => t_string!(i18n, field.owner_password),
-        "first_name" => t_string!(i18n, field.first_name),
-        "stage_id" => t_string!(i18n, field.stage_id),
-        "phone" => t_string!(i18n, field.phone),
-        "extra_phone" => t_string!(i18n, field.extra_phone),
-        "email" => t_string!(i18n, field.email),
-        "birth_date" => t_string!(i18n, field.birth_date),
-        "desired_start" => t_string!(i18n, field.desired_start),
-        "company_name" => t_string!(i18n, field.company_name),
-        "reason" => t_string!(i18n, field.reason),
-        "note" => t_string!(i18n, field.note),
-        "patronymic" => t_string!(i18n, field.patronymic),
-        "surname" => t_string!(i18n, field.surname),
-        "gender" => t_string!(i18n, field.gender),
-        "branch_id" => t_string!(i18n, lead.branch),
-        "category_id" => t_string!(i18n, lead.category),
-        "gearbox" => t_string!(i18n, field.gearbox),
-        "channel_id" => t_string!(i18n, lead.channel),
-        "contact_source_id" => t_string!(i18n, lead.contact_source),
-        "client_type" => t_string!(i18n, field.client_type),
-        "tags" => t_string!(i18n, lead.tags),
-        "postponed_until" => t_string!(i18n, field.postponed_until),
-        "responsible_id" => t_string!(i18n, lead.responsible),
-        "duplicate_of" => t_string!(i18n, lead.duplicate_of),
-        "q" => t_string!(i18n, field.q),
-        "color" => t_string!(i18n, field.color),
-        "timezone" => t_string!(i18n, field.timezone),
-        "first_contact_minutes" => t_string!(i18n, field.first_contact_minutes),
-        "move_to" => t_string!(i18n, settings.move_leads_to),
-        "title" => t_string!(i18n, tasks.task_title),
-        "due_at" => t_string!(i18n, tasks.due),
-        "assignee_id" => t_string!(i18n, tasks.assignee),
-        "role" => t_string!(i18n, field.role),
-        "group_id" => t_string!(i18n, groups.group),
-        "contract_number" => t_string!(i18n, groups.contract_number),
-        "signed_on" => t_string!(i18n, groups.signed_on),
-        "price" => t_string!(i18n, groups.price),
-        "capacity" => t_string!(i18n, groups.capacity),
-        "start_date" => t_string!(i18n, groups.start),
-        _ => t_string!(i18n, field.other),
+        "login" => td_string!(locale, field.login),
+        "password" => td_string!(locale, field.password),
+        "name" => td_string!(locale, field.name),
+        "school_name" => td_string!(locale, field.school_name),
+        "owner_login" => td_string!(locale, field.owner_login),
+        "owner_name" => td_string!(locale, field.owner_name),
+        "owner_password" => td_string!(locale, field.owner_password),
+        "first_name" => td_string!(locale, field.first_name),
+        "stage_id" => td_string!(locale, field.stage_id),
+        "phone" => td_string!(locale, field.phone),
+        "extra_phone" => td_string!(locale, field.extra_phone),
+        "email" => td_string!(locale, field.email),
+        "birth_date" => td_string!(locale, field.birth_date),
+        "desired_start" => td_string!(locale, field.desired_start),
+        "company_name" => td_string!(locale, field.company_name),
+        "reason" => td_string!(locale, field.reason),
+        "note" => td_string!(locale, field.note),
+        "patronymic" => td_string!(locale, field.patronymic),
+        "surname" => td_string!(locale, field.surname),
+        "gender" => td_string!(locale, field.gender),
+        "branch_id" => td_string!(locale, lead.branch),
+        "category_id" => td_string!(locale, lead.category),
+        "gearbox" => td_string!(locale, field.gearbox),
+        "channel_id" => td_string!(locale, lead.channel),
+        "contact_source_id" => td_string!(locale, lead.contact_source),
+        "client_type" => td_string!(locale, field.client_type),
+        "tags" => td_string!(locale, lead.tags),
+        "postponed_until" => td_string!(locale, field.postponed_until),
+        "responsible_id" => td_string!(locale, lead.responsible),
+        "duplicate_of" => td_string!(locale, lead.duplicate_of),
+        "q" => td_string!(locale, field.q),
+        "color" => td_string!(locale, field.color),
+        "timezone" => td_string!(locale, field.timezone),
+        "first_contact_minutes" => td_string!(locale, field.first_contact_minutes),
+        "move_to" => td_string!(locale, settings.move_leads_to),
+        "title" => td_string!(locale, tasks.task_title),
+        "due_at" => td_string!(locale, tasks.due),
+        "assignee_id" => td_string!(locale, tasks.assignee),
+        "role" => td_string!(locale, field.role),
+        "group_id" => td_string!(locale, groups.group),
+        "contract_number" => td_string!(locale, groups.contract_number),
+        "signed_on" => td_string!(locale, groups.signed_on),
+        "price" => td_string!(locale, groups.price),
+        "capacity" => td_string!(locale, groups.capacity),
+        "start_date" => td_string!(locale, groups.start),
+        _ => td_string!(locale, field.other),
     }
     .to_string()
 }
 
 /// Why a value was refused, as a short phrase.
 pub fn reason_text(i18n: I18nContext<Locale>, reason: Invalid) -> String {
+    reason_text_in(i18n.get_locale(), reason)
+}
+
+/// [`reason_text`] in a given language.
+pub fn reason_text_in(locale: Locale, reason: Invalid) -> String {
     match reason {
-        Invalid::Required => t_string!(i18n, validation.required),
-        Invalid::TooLong => t_string!(i18n, validation.too_long),
-        Invalid::Phone => t_string!(i18n, validation.phone),
-        Invalid::Email => t_string!(i18n, validation.email),
-        Invalid::Date => t_string!(i18n, validation.date),
-        Invalid::DateInFuture => t_string!(i18n, validation.date_in_future),
-        Invalid::DateTooOld => t_string!(i18n, validation.date_too_old),
-        Invalid::NotFound => t_string!(i18n, validation.not_found),
-        Invalid::Inactive => t_string!(i18n, validation.inactive),
-        Invalid::PasswordTooShort => t_string!(i18n, validation.password_too_short),
-        Invalid::LoginFormat => t_string!(i18n, validation.login_format),
-        Invalid::Taken => t_string!(i18n, validation.taken),
-        Invalid::Color => t_string!(i18n, validation.color),
-        Invalid::Timezone => t_string!(i18n, validation.timezone),
-        Invalid::CompanyNameRequired => t_string!(i18n, validation.company_name_required),
-        Invalid::ReasonRequired => t_string!(i18n, validation.reason_required),
-        Invalid::ReasonNotOfStage => t_string!(i18n, validation.reason_not_of_stage),
-        Invalid::OutOfRange => t_string!(i18n, validation.out_of_range),
-        Invalid::SearchTooShort => t_string!(i18n, validation.search_too_short),
-        Invalid::NotEmpty => t_string!(i18n, validation.not_empty),
-        Invalid::Protected => t_string!(i18n, validation.protected),
-        Invalid::GroupFull => t_string!(i18n, validation.group_full),
-        Invalid::AlreadyEnrolled => t_string!(i18n, validation.already_enrolled),
-        Invalid::GroupMismatch => t_string!(i18n, validation.group_mismatch),
-        Invalid::EnrolmentRequired => t_string!(i18n, validation.enrolment_required),
-        Invalid::Price => t_string!(i18n, validation.price),
+        Invalid::Required => td_string!(locale, validation.required),
+        Invalid::TooLong => td_string!(locale, validation.too_long),
+        Invalid::Phone => td_string!(locale, validation.phone),
+        Invalid::Email => td_string!(locale, validation.email),
+        Invalid::Date => td_string!(locale, validation.date),
+        Invalid::DateInFuture => td_string!(locale, validation.date_in_future),
+        Invalid::DateTooOld => td_string!(locale, validation.date_too_old),
+        Invalid::NotFound => td_string!(locale, validation.not_found),
+        Invalid::Inactive => td_string!(locale, validation.inactive),
+        Invalid::PasswordTooShort => td_string!(locale, validation.password_too_short),
+        Invalid::LoginFormat => td_string!(locale, validation.login_format),
+        Invalid::Taken => td_string!(locale, validation.taken),
+        Invalid::Color => td_string!(locale, validation.color),
+        Invalid::Timezone => td_string!(locale, validation.timezone),
+        Invalid::CompanyNameRequired => td_string!(locale, validation.company_name_required),
+        Invalid::ReasonRequired => td_string!(locale, validation.reason_required),
+        Invalid::ReasonNotOfStage => td_string!(locale, validation.reason_not_of_stage),
+        Invalid::OutOfRange => td_string!(locale, validation.out_of_range),
+        Invalid::SearchTooShort => td_string!(locale, validation.search_too_short),
+        Invalid::NotEmpty => td_string!(locale, validation.not_empty),
+        Invalid::Protected => td_string!(locale, validation.protected),
+        Invalid::GroupFull => td_string!(locale, validation.group_full),
+        Invalid::AlreadyEnrolled => td_string!(locale, validation.already_enrolled),
+        Invalid::GroupMismatch => td_string!(locale, validation.group_mismatch),
+        Invalid::EnrolmentRequired => td_string!(locale, validation.enrolment_required),
+        Invalid::Price => td_string!(locale, validation.price),
     }
     .to_string()
 }
@@ -113,6 +123,28 @@ pub fn error_view(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
         AppError::BadRequest => t!(i18n, error.bad_request).into_any(),
         AppError::StorageUnavailable => t!(i18n, error.storage_unavailable).into_any(),
         AppError::Transport(_) => t!(i18n, error.transport).into_any(),
+    }
+}
+
+/// [`error_view`] as plain text in a given language (the command line). Plain strings only:
+/// leptos_i18n interpolates into views, not strings, without an option `load_locales!` lacks.
+pub fn error_text_in(locale: Locale, error: &AppError) -> String {
+    match error {
+        AppError::Validation { field, reason } => {
+            // `error.validation` reads "{field}: {reason}" in both languages.
+            format!("{}: {}", field_name_in(locale, field), reason_text_in(locale, *reason))
+        }
+        AppError::Conflict { .. } => td_string!(locale, error.conflict).to_string(),
+        AppError::Unauthorized => td_string!(locale, error.unauthorized).to_string(),
+        AppError::BadCredentials => td_string!(locale, error.bad_credentials).to_string(),
+        AppError::Forbidden => td_string!(locale, error.forbidden).to_string(),
+        AppError::NotFound => td_string!(locale, error.not_found).to_string(),
+        AppError::RateLimited { retry_after_secs } => format!("{} {retry_after_secs}", td_string!(locale, error.too_many_attempts)),
+        AppError::AlreadySetUp => td_string!(locale, error.already_set_up).to_string(),
+        AppError::Internal => td_string!(locale, error.internal).to_string(),
+        AppError::BadRequest => td_string!(locale, error.bad_request).to_string(),
+        AppError::StorageUnavailable => td_string!(locale, error.storage_unavailable).to_string(),
+        AppError::Transport(_) => td_string!(locale, error.transport).to_string(),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod filter_bar;
 pub mod format;
 pub mod header;
 pub mod hydration;
+pub mod import_text;
 pub mod lead;
 pub mod page;
 pub mod phone_matches;

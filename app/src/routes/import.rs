@@ -3,17 +3,16 @@
 //! Nothing is written before the confirmation; the server checks the role on every request.
 
 use crate::api::import::import_history;
-use crate::components::errors::{reason_text, ErrorMessage};
+use crate::components::errors::ErrorMessage;
 use crate::components::format::date_time;
 use crate::components::hydration::HydrationMark;
+use crate::components::import_text::{file_problem_text, problem_text};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
-use domain::error::Invalid;
-use domain::import::{FileProblem, ImportJob, ImportPreview, Problem, Severity, COLUMNS};
+use domain::import::{ImportJob, ImportPreview, Severity, COLUMNS};
 use domain::import_record::ImportRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 use send_wrapper::SendWrapper;
 use std::time::Duration;
@@ -50,39 +49,6 @@ async fn send(url: &str, method: &str, body: Option<&web_sys::File>, headers: &[
     }
     let text = JsFuture::from(response.text().map_err(|_| 0_u16)?).await.map_err(|_| 0_u16)?;
     Ok(text.as_string().unwrap_or_default())
-}
-
-fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
-    match problem {
-        Problem::Required => reason_text(i18n, Invalid::Required),
-        Problem::TooLong => reason_text(i18n, Invalid::TooLong),
-        Problem::Phone => reason_text(i18n, Invalid::Phone),
-        Problem::Email => reason_text(i18n, Invalid::Email),
-        Problem::Date => t_string!(i18n, import.bad_date).to_string(),
-        Problem::DateInFuture => reason_text(i18n, Invalid::DateInFuture),
-        Problem::DateTooOld => reason_text(i18n, Invalid::DateTooOld),
-        Problem::Unknown { allowed } => format!("{}: {}", t_string!(i18n, import.unknown), allowed.join(", ")),
-        Problem::ChannelFallback { used } => format!("{} «{used}»", t_string!(i18n, import.channel_fallback)),
-        Problem::Gender => t_string!(i18n, import.bad_gender).to_string(),
-        Problem::Gearbox => t_string!(i18n, import.bad_gearbox).to_string(),
-    }
-}
-
-fn file_problem_text(i18n: I18nContext<Locale>, problem: &FileProblem) -> String {
-    match problem {
-        FileProblem::Empty => t_string!(i18n, import.file_empty).to_string(),
-        FileProblem::NotSpreadsheet => t_string!(i18n, import.file_not_spreadsheet).to_string(),
-        FileProblem::TooLarge { max_bytes } => format!("{} {} MB", t_string!(i18n, import.file_too_large), max_bytes / 1024 / 1024),
-        FileProblem::TooManyRows { max_rows } => format!("{} {max_rows}", t_string!(i18n, import.file_too_many_rows)),
-        FileProblem::Headers(m) => format!(
-            "{} {}: «{}» — {} «{}»",
-            t_string!(i18n, import.file_headers),
-            m.column + 1,
-            m.found,
-            t_string!(i18n, import.expected),
-            COLUMNS.get(m.column).map_or("", |c| c.0)
-        ),
-    }
 }
 
 #[component]
@@ -195,7 +161,7 @@ fn ImportScreen() -> impl IntoView {
                     let t = p.totals;
                     view! {
                         <section class="settings-block" data-testid="import-preview">
-                            {p.problem.as_ref().map(|problem| view! { <p class="error" role="alert" data-testid="file-problem">{file_problem_text(i18n, problem)}</p> })}
+                            {p.problem.as_ref().map(|problem| view! { <p class="error" role="alert" data-testid="file-problem">{file_problem_text(i18n.get_locale(), problem)}</p> })}
                             <p data-testid="import-totals">
                                 {t!(i18n, import.rows)} ": " {t.rows} " · " {t!(i18n, import.ok)} ": " {t.ok} " · " {t!(i18n, import.warnings)} ": " {t.warnings} " · "
                                 {t!(i18n, import.errors)} ": " {t.errors} " · " {t!(i18n, import.already)} ": " {t.already}
@@ -222,7 +188,7 @@ fn ImportScreen() -> impl IntoView {
                                                             <tr class:error-row=error data-testid="import-issue">
                                                                 <td>{line}</td>
                                                                 <td>{COLUMNS[issue.column].0}</td>
-                                                                <td>{problem_text(i18n, &issue.problem)}</td>
+                                                                <td>{problem_text(i18n.get_locale(), &issue.problem)}</td>
                                                             </tr>
                                                         }
                                                     })

@@ -161,7 +161,7 @@ fn details(i18n: leptos_i18n::I18nContext<Locale>, view: &LeadView) -> impl Into
             t!(i18n, lead.tags).into_any(),
             (!l.tags.is_empty()).then(|| l.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")),
         ),
-        (t!(i18n, lead.created).into_any(), date(Some(l.created_at.date_naive()))),
+        (t!(i18n, lead.created).into_any(), date(Some(view.created_local.date()))),
     ];
     view! {
         <dl data-testid="lead-details">
