@@ -21,7 +21,11 @@ const USER_KEY: &str = "user_id";
 
 pub fn state() -> Result<ServerState, AppError> {
     use_context::<ServerState>().ok_or_else(|| {
-        tracing::error!("ServerState missing from context");
+        // Seen rarely during SSR after the sign-in gate redirects; the request's path and whether
+        // a reactive owner is still there tell a disposed page's leftover call from a real gap.
+        let path = use_context::<axum::http::request::Parts>().map(|p| p.uri.path().to_string());
+        let owner = Owner::current().is_some();
+        tracing::error!(?path, owner, "ServerState missing from context");
         AppError::Internal
     })
 }
