@@ -93,10 +93,11 @@ async fn column_counts(db: &Db, base: &Where, stages: &[Id]) -> Result<HashMap<I
     }
     // One statement, one arm per stage; every arm reads the same binds. Stage ids are integers
     // read from the database a moment ago, so inlining them is safe.
+    let condition = base.sql();
     let arms: Vec<String> = stages
         .iter()
         .map(|id| {
-            let count = crate::list::capped_count_sql(&format!("{} AND l.stage_id = {id}", base.sql()), CAP);
+            let count = crate::list::capped_count_sql(&format!("{condition} AND l.stage_id = {id}"), CAP);
             format!("SELECT CAST({id} AS BIGINT) AS stage_id, ({count}) AS n")
         })
         .collect();
@@ -136,14 +137,10 @@ async fn first_pages(db: &Db, base: &Where, stages: &[Id], tz: Tz) -> Result<Has
     }
     // Stage ids are integers read from the database a moment ago, so inlining them is safe; every
     // arm reads the same binds.
+    let condition = base.sql();
     let arms: Vec<String> = stages
         .iter()
-        .map(|id| {
-            format!(
-                "SELECT * FROM ({CARD_SELECT} WHERE {} AND l.stage_id = {id} ORDER BY {NEWEST_MOVE_FIRST} LIMIT {PAGE}) AS column_{id}",
-                base.sql()
-            )
-        })
+        .map(|id| format!("SELECT * FROM ({}) AS column_{id}", page_sql(&format!("{condition} AND l.stage_id = {id}"))))
         .collect();
     let sql = arms.join(" UNION ALL ");
     let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &base.binds).fetch_all(pool).await)?;
@@ -158,8 +155,10 @@ async fn first_pages(db: &Db, base: &Where, stages: &[Id], tz: Tz) -> Result<Has
     Ok(pages)
 }
 
-/// A column's cards, newest move first: the `leads_board` index's order.
-const NEWEST_MOVE_FIRST: &str = "l.stage_changed_at DESC, l.id DESC";
+/// One page of cards matching `condition`, newest move first: the `leads_board` index's order.
+fn page_sql(condition: &str) -> String {
+    format!("{CARD_SELECT} WHERE {condition} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {PAGE}")
+}
 
 /// Keyset pagination over the `leads_board` index: never OFFSET, so page 1,000 costs what page 1
 /// does.
@@ -171,7 +170,7 @@ async fn page(db: &Db, base: &Where, stage_id: Id, after: Option<CardCursor>, tz
         w.conditions.push(format!("(l.stage_changed_at < {t1} OR (l.stage_changed_at = {t2} AND l.id < {i}))"));
         w.binds.extend([Bind::Time(c.stage_changed_at), Bind::Int(c.id), Bind::Time(c.stage_changed_at)]);
     }
-    let sql = format!("{CARD_SELECT} WHERE {} ORDER BY {NEWEST_MOVE_FIRST} LIMIT {PAGE}", w.sql());
+    let sql = page_sql(&w.sql());
     let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &w.binds).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|r| card_from(r, tz)).collect())
 }

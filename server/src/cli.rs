@@ -112,6 +112,13 @@ pub struct ServeArgs {
     pub api_requests_per_minute: u32,
 }
 
+impl ServeArgs {
+    /// How long a sign-in session lasts without requests.
+    pub fn session_idle(&self) -> time::Duration {
+        time::Duration::minutes(i64::from(self.session_idle_minutes))
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum CliRole {
     Owner,

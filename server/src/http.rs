@@ -47,7 +47,7 @@ pub fn router(db: Db, args: &ServeArgs) -> Router {
         imports: Arc::default(),
         api_limits: Arc::new(crate::api::RateLimits::new(args.api_requests_per_minute)),
     };
-    let idle = time::Duration::minutes(i64::from(args.session_idle_minutes));
+    let idle = args.session_idle();
     // Saved on every request so the idle clock restarts with each one; the store skips the
     // writes that would change nothing but a few minutes of expiry.
     let sessions = SessionManagerLayer::new(SessionStoreDb::new(&db, idle))
@@ -140,7 +140,7 @@ fn spawn_optimizer(db: Db) {
 }
 
 pub async fn serve(db: Db, args: ServeArgs) -> Result<(), String> {
-    SessionStoreDb::new(&db, time::Duration::minutes(i64::from(args.session_idle_minutes))).spawn_cleanup();
+    SessionStoreDb::new(&db, args.session_idle()).spawn_cleanup();
     db.events.spawn_listener(&db.pool);
     spawn_optimizer(db.clone());
     let app = router(db.clone(), &args);

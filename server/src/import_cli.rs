@@ -42,7 +42,7 @@ fn print_report(locale: Locale, report: &ImportReport) {
 }
 
 /// A large file takes a while: says how far the import is, once a second, on stderr.
-async fn report_progress(progress: std::sync::Arc<ImportProgress>) {
+async fn report_progress(locale: Locale, progress: std::sync::Arc<ImportProgress>) {
     use std::sync::atomic::Ordering;
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     every.tick().await;
@@ -50,7 +50,7 @@ async fn report_progress(progress: std::sync::Arc<ImportProgress>) {
         every.tick().await;
         let (done, total) = (progress.done.load(Ordering::Relaxed), progress.total.load(Ordering::Relaxed));
         if total > 0 {
-            eprintln!("{} {done} / {total}", td_string!(cli_locale(), cli.importing));
+            eprintln!("{} {done} / {total}", td_string!(locale, cli.importing));
         }
     }
 }
@@ -81,7 +81,7 @@ pub async fn import(db: &Db, file: &Path, dry_run: bool, as_login: Option<String
         return Ok(());
     }
     let progress = std::sync::Arc::new(ImportProgress::default());
-    let ticker = tokio::spawn(report_progress(progress.clone()));
+    let ticker = tokio::spawn(report_progress(locale, progress.clone()));
     let outcome = backend::import::run(db, actor, &name, &bytes, run_rules, &progress).await;
     ticker.abort();
     match outcome.map_err(describe)? {

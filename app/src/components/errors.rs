@@ -102,36 +102,28 @@ pub fn reason_text_in(locale: Locale, reason: Invalid) -> String {
     .to_string()
 }
 
-/// One sentence for any error, in the current language, as a view.
+/// One sentence for any error, in the current language, as a view: [`error_text_in`]'s text,
+/// following the language as it changes. The one sentence with a number in it keeps its whole
+/// template (`error.rate_limited`), which only a view can interpolate.
 pub fn error_view(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
     match error {
-        AppError::Validation { field, reason } => {
-            let (field, reason) = (field_name(i18n, field), reason_text(i18n, *reason));
-            t!(i18n, error.validation, field, reason).into_any()
-        }
-        AppError::Conflict { .. } => t!(i18n, error.conflict).into_any(),
-        AppError::Unauthorized => t!(i18n, error.unauthorized).into_any(),
-        AppError::BadCredentials => t!(i18n, error.bad_credentials).into_any(),
-        AppError::Forbidden => t!(i18n, error.forbidden).into_any(),
-        AppError::NotFound => t!(i18n, error.not_found).into_any(),
         AppError::RateLimited { retry_after_secs } => {
             let secs = *retry_after_secs;
             t!(i18n, error.rate_limited, secs).into_any()
         }
-        AppError::AlreadySetUp => t!(i18n, error.already_set_up).into_any(),
-        AppError::Internal => t!(i18n, error.internal).into_any(),
-        AppError::BadRequest => t!(i18n, error.bad_request).into_any(),
-        AppError::StorageUnavailable => t!(i18n, error.storage_unavailable).into_any(),
-        AppError::Transport(_) => t!(i18n, error.transport).into_any(),
+        other => {
+            let other = other.clone();
+            (move || error_text_in(i18n.get_locale(), &other)).into_any()
+        }
     }
 }
 
-/// [`error_view`] as plain text in a given language (the command line). Plain strings only:
-/// leptos_i18n interpolates into views, not strings, without an option `load_locales!` lacks.
+/// One sentence for any error as plain text in a given language (the command line; the page's
+/// [`error_view`]). Plain strings only: leptos_i18n interpolates into views, not strings, without
+/// an option `load_locales!` lacks.
 pub fn error_text_in(locale: Locale, error: &AppError) -> String {
     match error {
         AppError::Validation { field, reason } => {
-            // `error.validation` reads "{field}: {reason}" in both languages.
             format!("{}: {}", field_name_in(locale, field), reason_text_in(locale, *reason))
         }
         AppError::Conflict { .. } => td_string!(locale, error.conflict).to_string(),
