@@ -23,16 +23,21 @@ fn no_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date")
 }
 
-pub const ROW_SELECT: &str = "SELECT l.id, l.first_name, l.patronymic, l.surname, l.phone, l.email, l.stage_id, s.name AS stage, \
+/// The columns of a list row, over `leads l` and the joins of [`ROW_JOINS`].
+pub const ROW_COLUMNS: &str = "l.id, l.first_name, l.patronymic, l.surname, l.phone, l.email, l.stage_id, s.name AS stage, \
      s.color AS stage_color, c.name AS category, b.name AS branch, ch.name AS channel, u.display_name AS responsible, l.responsible_id, \
      l.desired_start, l.created_at, l.stage_changed_at, l.archived, l.version, l.sort_name, \
-     (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
-     FROM leads l \
-     JOIN stages s ON s.id = l.stage_id \
+     (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due";
+
+/// The names a list row shows, joined onto `leads l`.
+pub const ROW_JOINS: &str = "JOIN stages s ON s.id = l.stage_id \
      LEFT JOIN categories c ON c.id = l.category_id \
      LEFT JOIN branches b ON b.id = l.branch_id \
      LEFT JOIN channels ch ON ch.id = l.channel_id \
      LEFT JOIN users u ON u.id = l.responsible_id";
+
+/// List rows of every lead; callers add the `WHERE`.
+pub const ROW_SELECT: &str = const_format::concatcp!("SELECT ", ROW_COLUMNS, " FROM leads l ", ROW_JOINS);
 
 #[derive(sqlx::FromRow)]
 struct RowDb {
@@ -57,6 +62,14 @@ struct RowDb {
     version: i64,
     sort_name: String,
     next_task_due: Option<DateTime<Utc>>,
+}
+
+/// A list row with a number carried beside it by the same statement (a search's total).
+#[derive(sqlx::FromRow)]
+struct RowWithTotal {
+    #[sqlx(flatten)]
+    row: RowDb,
+    total: i64,
 }
 
 impl RowDb {
@@ -141,6 +154,15 @@ pub(crate) async fn fetch_rows(db: &Db, sql: &str, binds: &[Bind], timezone: &st
     let rows: Vec<RowDb> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, RowDb>(sql), binds).fetch_all(pool).await)?;
     let tz = settings::school_tz(timezone);
     Ok(rows.into_iter().map(|r| r.into_row(tz, key)).collect())
+}
+
+/// Rows that `sql` selects with a `total` column beside them, and the first row's total (zero
+/// when there are none).
+pub(crate) async fn fetch_rows_with_total(db: &Db, sql: &str, binds: &[Bind], timezone: &str, key: SortKey) -> Result<(Vec<ListRow>, i64)> {
+    let rows: Vec<RowWithTotal> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, RowWithTotal>(sql), binds).fetch_all(pool).await)?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let tz = settings::school_tz(timezone);
+    Ok((rows.into_iter().map(|r| r.row.into_row(tz, key)).collect(), total))
 }
 
 pub(crate) async fn count(db: &Db, w: &Where) -> Result<i64> {

@@ -185,6 +185,31 @@ both!(search_finds_phones_names_and_emails, |db| async move {
     assert!(matches!(AppError::from(short), AppError::Validation { .. }));
 });
 
+both!(quick_search_shows_the_newest_hits_and_counts_them_all, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    let mut made = Vec::new();
+    for i in 0..11 {
+        let draft = LeadDraft { first_name: format!("Ольга{i}"), surname: "Кузнецова".into(), stage_id: Some(stage), ..LeadDraft::default() };
+        made.push(leads::create_lead(&db, &owner, draft).await.unwrap().id);
+    }
+    leads::create_lead(&db, &owner, LeadDraft { first_name: "Иван".into(), stage_id: Some(stage), ..LeadDraft::default() }).await.unwrap();
+    // Made within a millisecond or two: give them distinct creation times, the first made the
+    // newest, so the order shown cannot come from the ids alone.
+    for (age, id) in made.iter().rev().enumerate() {
+        exec(&db, &format!("UPDATE leads SET created_at = '2026-01-01T10:{age:02}:00Z' WHERE id = {id}")).await;
+    }
+    let (rows, total) = search::quick(&db, &owner, "кузнец").await.unwrap();
+    assert_eq!(total, domain::count::Count::exact(11));
+    let shown: Vec<Id> = rows.iter().map(|r| r.id).collect();
+    let newest: Vec<Id> = made.iter().copied().take(search::QUICK_LIMIT as usize).collect();
+    assert_eq!(shown, newest, "the newest hits, newest first");
+    assert!(rows.iter().all(|r| r.name.contains("Кузнецова") && r.stage_id == stage));
+    let (none, zero) = search::quick(&db, &owner, "нетакого").await.unwrap();
+    assert!(none.is_empty());
+    assert!(zero.is_zero());
+});
+
 both!(search_and_lists_respect_access, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
     let anna = user(&db, "anna", Role::Sales).await;
