@@ -113,6 +113,11 @@ pub(crate) use with_conn;
 
 pub const DEFAULT_URL: &str = "sqlite://voronka.db";
 
+/// Pooled connections to an SQLite file: readers run side by side in WAL mode, writers queue.
+pub const SQLITE_CONNECTIONS: u32 = 8;
+/// Pooled connections to PostgreSQL.
+pub const POSTGRES_CONNECTIONS: u32 = 32;
+
 /// Which database a URL names, checked before any connection is tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
@@ -164,6 +169,12 @@ pub fn redact(url: &str) -> String {
 impl Db {
     /// Connects (creating an SQLite file when missing) and checks the database answers.
     pub async fn connect(url: &str) -> Result<Db> {
+        Db::connect_with(url, None).await
+    }
+
+    /// [`Db::connect`] with at most `connections` pooled connections instead of the default for
+    /// the database ([`SQLITE_CONNECTIONS`], [`POSTGRES_CONNECTIONS`]).
+    pub async fn connect_with(url: &str, connections: Option<u32>) -> Result<Db> {
         let pool = match DbUrl::parse(url)? {
             DbUrl::Sqlite { path, read_only } => {
                 let mut options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
@@ -176,7 +187,7 @@ impl Db {
                 }
                 let options = options.synchronous(SqliteSynchronous::Normal).foreign_keys(true).busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(connections.unwrap_or(SQLITE_CONNECTIONS))
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await
@@ -192,7 +203,7 @@ impl Db {
                     .map_err(|e| Error::Config(format!("cannot connect to PostgreSQL at {}: {e}", redact(&url))))?;
                 let _ = sqlx::Connection::close(probe).await;
                 let pool = PgPoolOptions::new()
-                    .max_connections(32)
+                    .max_connections(connections.unwrap_or(POSTGRES_CONNECTIONS))
                     .acquire_timeout(Duration::from_secs(5))
                     .connect_with(options)
                     .await

@@ -23,18 +23,19 @@ fn no_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date")
 }
 
-/// The columns of a list row, over `leads l` and the joins of [`ROW_JOINS`].
+/// The columns of a list row, over `leads l` joined to its stage `s` ([`ROW_JOINS`]). The
+/// dictionary names are scalar subqueries rather than joins: PostgreSQL plans a seven-table join
+/// afresh for each search (its patterns are custom-planned), which took longer than running it.
 pub const ROW_COLUMNS: &str = "l.id, l.first_name, l.patronymic, l.surname, l.phone, l.email, l.stage_id, s.name AS stage, \
-     s.color AS stage_color, c.name AS category, b.name AS branch, ch.name AS channel, u.display_name AS responsible, l.responsible_id, \
+     s.color AS stage_color, (SELECT c.name FROM categories c WHERE c.id = l.category_id) AS category, \
+     (SELECT b.name FROM branches b WHERE b.id = l.branch_id) AS branch, \
+     (SELECT ch.name FROM channels ch WHERE ch.id = l.channel_id) AS channel, \
+     (SELECT u.display_name FROM users u WHERE u.id = l.responsible_id) AS responsible, l.responsible_id, \
      l.desired_start, l.created_at, l.stage_changed_at, l.archived, l.version, l.sort_name, \
      (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due";
 
-/// The names a list row shows, joined onto `leads l`.
-pub const ROW_JOINS: &str = "JOIN stages s ON s.id = l.stage_id \
-     LEFT JOIN categories c ON c.id = l.category_id \
-     LEFT JOIN branches b ON b.id = l.branch_id \
-     LEFT JOIN channels ch ON ch.id = l.channel_id \
-     LEFT JOIN users u ON u.id = l.responsible_id";
+/// The stage a list row shows, joined onto `leads l`.
+pub const ROW_JOINS: &str = "JOIN stages s ON s.id = l.stage_id";
 
 /// List rows of every lead; callers add the `WHERE`.
 pub const ROW_SELECT: &str = const_format::concatcp!("SELECT ", ROW_COLUMNS, " FROM leads l ", ROW_JOINS);

@@ -107,6 +107,9 @@ pub struct ServeArgs {
     /// Sign-in sessions end after this many minutes without a request
     #[arg(long, env = "VORONKA_SESSION_IDLE_MINUTES", default_value_t = 720, value_parser = clap::value_parser!(u32).range(5..=43200))]
     pub session_idle_minutes: u32,
+    /// Pooled database connections (default: 8 for SQLite, 32 for PostgreSQL)
+    #[arg(long, env = "VORONKA_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub db_connections: Option<u32>,
     /// Integration API requests per token per minute
     #[arg(long, env = "VORONKA_API_REQUESTS_PER_MINUTE", default_value_t = crate::api::REQUESTS_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub api_requests_per_minute: u32,
@@ -185,7 +188,12 @@ fn init_tracing() {
 
 /// Opens and migrates the database, as every command needs.
 async fn open(url: &str) -> Result<Db, String> {
-    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    open_with(url, None).await
+}
+
+/// [`open`] with a chosen number of pooled connections.
+async fn open_with(url: &str, connections: Option<u32>) -> Result<Db, String> {
+    let db = Db::connect_with(url, connections).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| format!("{}: {e}", td_string!(cli_locale(), cli.cannot_migrate)))?;
     Ok(db)
 }
@@ -214,7 +222,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database_url.clone();
     match cli.command {
         Command::Serve(args) => {
-            let db = open(&url).await?;
+            let db = open_with(&url, args.db_connections).await?;
             crate::http::serve(db, args).await
         }
         Command::Migrate => {

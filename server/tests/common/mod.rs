@@ -15,6 +15,7 @@ pub fn app(db: &backend::Db) -> axum::Router {
         site_root: "target/site".into(),
         secure_cookie: false,
         session_idle_minutes: 60,
+        db_connections: None,
         api_requests_per_minute: voronka_server::api::REQUESTS_PER_MINUTE,
     };
     voronka_server::http::router(db.clone(), &args)
