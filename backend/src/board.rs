@@ -14,7 +14,9 @@ use domain::filter::LeadFilter;
 use domain::lead::full_name;
 use domain::user::{initials, User};
 use domain::{AppError, Id};
+use domain::stage::Stage;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Cards per column on first load.
 pub const PAGE: i64 = 50;
@@ -38,17 +40,25 @@ struct CardRow {
     version: i64,
 }
 
+/// A card's columns over `leads l`; the names by scalar subqueries, as in `list::ROW_COLUMNS`
+/// (cheaper for PostgreSQL to plan than joins in every arm of the board's `UNION ALL`).
 pub const CARD_SELECT: &str =
-    "SELECT l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, c.name AS category, b.name AS branch, \
-     l.desired_start, l.responsible_id, u.display_name AS responsible, l.stage_changed_at, l.postponed_until, l.version, \
+    "SELECT l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, \
+     (SELECT c.name FROM categories c WHERE c.id = l.category_id) AS category, \
+     (SELECT b.name FROM branches b WHERE b.id = l.branch_id) AS branch, \
+     l.desired_start, l.responsible_id, (SELECT u.display_name FROM users u WHERE u.id = l.responsible_id) AS responsible, \
+     l.stage_changed_at, l.postponed_until, l.version, \
      (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
-     FROM leads l \
-     LEFT JOIN categories c ON c.id = l.category_id \
-     LEFT JOIN branches b ON b.id = l.branch_id \
-     LEFT JOIN users u ON u.id = l.responsible_id";
+     FROM leads l";
 
 /// Reads the board as `user` may see it: the scope of the access rules, then the filter.
 pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Board> {
+    Ok(load_board_and_stages(db, user, filter).await?.0)
+}
+
+/// [`load_board`], and every stage (shown on the board or not) as the board was read with: the
+/// page needs both, and the stages are in memory already.
+pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) -> Result<(Board, Arc<Vec<Stage>>)> {
     let config = crate::config::snapshot(db).await?;
     let settings = &config.settings;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
@@ -80,7 +90,7 @@ pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Boa
         .collect();
     let mut cards: Vec<&mut BoardCard> = columns.iter_mut().flat_map(|c| c.cards.iter_mut()).collect();
     attach_tags(db, &mut cards).await?;
-    Ok(Board { columns, now: at })
+    Ok((Board { columns, now: at }, config.stages))
 }
 
 /// How many leads each of `stages` holds under `base`, each count stopped at the cap (see

@@ -30,8 +30,8 @@ pub async fn load_board(query: String) -> Result<BoardPage, AppError> {
         let user = current_user().await?;
         let db = state()?.db;
         let (filter, ignored) = LeadFilter::from_query(&query);
-        let board = backend::board::load_board(&db, &user, &filter).await?;
-        let stages = backend::stages::list_stages(&db).await?;
+        let (board, stages) = backend::board::load_board_and_stages(&db, &user, &filter).await?;
+        let stages = stages.as_ref().clone();
         let categories = backend::dictionaries::list(&db, domain::dictionary::DictionaryKind::Category).await?;
         Ok(BoardPage { board, ignored, stages, categories: categories.into_iter().filter(|c| c.active).collect(), me: user.id })
     })
