@@ -12,9 +12,9 @@ use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
 use domain::count::{Count, CAP};
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
+use domain::stage::Stage;
 use domain::user::{initials, User};
 use domain::{AppError, Id};
-use domain::stage::Stage;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -42,8 +42,7 @@ struct CardRow {
 
 /// A card's columns over `leads l`; the names by scalar subqueries, as in `list::ROW_COLUMNS`
 /// (cheaper for PostgreSQL to plan than joins in every arm of the board's `UNION ALL`).
-pub const CARD_SELECT: &str =
-    "SELECT l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, \
+pub const CARD_SELECT: &str = "SELECT l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, \
      (SELECT c.name FROM categories c WHERE c.id = l.category_id) AS category, \
      (SELECT b.name FROM branches b WHERE b.id = l.branch_id) AS branch, \
      l.desired_start, l.responsible_id, (SELECT u.display_name FROM users u WHERE u.id = l.responsible_id) AS responsible, \

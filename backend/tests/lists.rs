@@ -190,7 +190,10 @@ both!(quick_search_shows_the_newest_hits_and_counts_them_all, |db| async move {
     let stage = stages::list_stages(&db).await.unwrap()[0].id;
     let mut made = Vec::new();
     for i in 0..11 {
-        let draft = LeadDraft { first_name: format!("Ольга{i}"), surname: "Кузнецова".into(), stage_id: Some(stage), ..LeadDraft::default() };
+        let draft =
+            LeadDraft {
+                first_name: format!("Ольга{i}"), surname: "Кузнецова".into(), stage_id: Some(stage), ..LeadDraft::default()
+            };
         made.push(leads::create_lead(&db, &owner, draft).await.unwrap().id);
     }
     leads::create_lead(&db, &owner, LeadDraft { first_name: "Иван".into(), stage_id: Some(stage), ..LeadDraft::default() }).await.unwrap();
