@@ -118,6 +118,18 @@ pub const SQLITE_CONNECTIONS: u32 = 8;
 /// Pooled connections to PostgreSQL.
 pub const POSTGRES_CONNECTIONS: u32 = 32;
 
+/// How many connections a pool holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolSize {
+    /// At most this many; the database's default ([`SQLITE_CONNECTIONS`],
+    /// [`POSTGRES_CONNECTIONS`]) when not given.
+    pub max: Option<u32>,
+    /// Kept open even when idle (up to `max`). A server keeps some warm: after a quiet spell the
+    /// morning's first burst of boards would otherwise wait for new PostgreSQL processes and
+    /// their cold caches. Tools and tests keep none.
+    pub warm: u32,
+}
+
 /// Which database a URL names, checked before any connection is tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
@@ -169,12 +181,11 @@ pub fn redact(url: &str) -> String {
 impl Db {
     /// Connects (creating an SQLite file when missing) and checks the database answers.
     pub async fn connect(url: &str) -> Result<Db> {
-        Db::connect_with(url, None).await
+        Db::connect_with(url, PoolSize::default()).await
     }
 
-    /// [`Db::connect`] with at most `connections` pooled connections instead of the default for
-    /// the database ([`SQLITE_CONNECTIONS`], [`POSTGRES_CONNECTIONS`]).
-    pub async fn connect_with(url: &str, connections: Option<u32>) -> Result<Db> {
+    /// [`Db::connect`] with a chosen pool size.
+    pub async fn connect_with(url: &str, size: PoolSize) -> Result<Db> {
         let pool = match DbUrl::parse(url)? {
             DbUrl::Sqlite { path, read_only } => {
                 let mut options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
@@ -186,8 +197,10 @@ impl Db {
                     options = options.journal_mode(SqliteJournalMode::Wal);
                 }
                 let options = options.synchronous(SqliteSynchronous::Normal).foreign_keys(true).busy_timeout(Duration::from_secs(10));
+                let max = size.max.unwrap_or(SQLITE_CONNECTIONS);
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(connections.unwrap_or(SQLITE_CONNECTIONS))
+                    .max_connections(max)
+                    .min_connections(size.warm.min(max))
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await
@@ -202,8 +215,10 @@ impl Db {
                     .map_err(|_| Error::Config(format!("cannot connect to PostgreSQL at {}: no answer within 5 s", redact(&url))))?
                     .map_err(|e| Error::Config(format!("cannot connect to PostgreSQL at {}: {e}", redact(&url))))?;
                 let _ = sqlx::Connection::close(probe).await;
+                let max = size.max.unwrap_or(POSTGRES_CONNECTIONS);
                 let pool = PgPoolOptions::new()
-                    .max_connections(connections.unwrap_or(POSTGRES_CONNECTIONS))
+                    .max_connections(max)
+                    .min_connections(size.warm.min(max))
                     .acquire_timeout(Duration::from_secs(5))
                     .connect_with(options)
                     .await

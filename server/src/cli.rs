@@ -2,7 +2,7 @@
 //! and exit non-zero — never a panic or a backtrace.
 
 use app::i18n::*;
-use backend::db::DEFAULT_URL;
+use backend::db::{PoolSize, DEFAULT_URL};
 use backend::Db;
 use clap::{Parser, Subcommand, ValueEnum};
 use domain::user::{Lang, NewUser, Role};
@@ -10,6 +10,9 @@ use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Connections `serve` keeps open while idle (at most its pool size).
+const SERVER_WARM_CONNECTIONS: u32 = 8;
 
 #[derive(Parser, Debug)]
 #[command(name = "voronka", version, about = "Voronka: a lead-management CRM for driving schools")]
@@ -188,12 +191,12 @@ fn init_tracing() {
 
 /// Opens and migrates the database, as every command needs.
 async fn open(url: &str) -> Result<Db, String> {
-    open_with(url, None).await
+    open_with(url, PoolSize::default()).await
 }
 
-/// [`open`] with a chosen number of pooled connections.
-async fn open_with(url: &str, connections: Option<u32>) -> Result<Db, String> {
-    let db = Db::connect_with(url, connections).await.map_err(|e| e.to_string())?;
+/// [`open`] with a chosen pool size.
+async fn open_with(url: &str, size: PoolSize) -> Result<Db, String> {
+    let db = Db::connect_with(url, size).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| format!("{}: {e}", td_string!(cli_locale(), cli.cannot_migrate)))?;
     Ok(db)
 }
@@ -222,7 +225,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database_url.clone();
     match cli.command {
         Command::Serve(args) => {
-            let db = open_with(&url, args.db_connections).await?;
+            let db = open_with(&url, PoolSize { max: args.db_connections, warm: SERVER_WARM_CONNECTIONS }).await?;
             crate::http::serve(db, args).await
         }
         Command::Migrate => {
