@@ -269,6 +269,14 @@ impl Db {
         }
     }
 
+    /// Connections the pool holds open now, idle or in use.
+    pub fn open_connections(&self) -> u32 {
+        match &self.pool {
+            Pool::Sqlite(p) => p.size(),
+            Pool::Postgres(p) => p.size(),
+        }
+    }
+
     pub fn backend_name(&self) -> &'static str {
         match self.pool {
             Pool::Sqlite(_) => "sqlite",

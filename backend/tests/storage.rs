@@ -211,3 +211,27 @@ async fn sqlite_backup_is_a_complete_copy() {
     let _ = std::fs::remove_file(&to);
     t.finish().await;
 }
+
+/// `serve`'s pool opens its warm connections on its own and keeps no more than its maximum.
+#[tokio::test]
+async fn a_serving_pool_keeps_its_warm_connections_open() {
+    use backend::db::PoolSize;
+    use backend::testing::{Kind, TestDb};
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let Some(test) = TestDb::new(kind).await else { continue };
+        for (size, want) in [(PoolSize { max: Some(4), warm: 3 }, 3), (PoolSize { max: Some(2), warm: 8 }, 2)] {
+            let db = backend::Db::connect_with(&test.url, size).await.unwrap();
+            // sqlx opens them in the background: wait for them, a little while at most.
+            for _ in 0..100 {
+                if db.open_connections() >= want {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert_eq!(db.open_connections(), want, "{} with {size:?}", db.backend_name());
+            db.close().await;
+        }
+        test.finish().await;
+    }
+}
