@@ -178,16 +178,16 @@ pub async fn run(db: &Db, url: &str, name: &str, school: &School, bin: &str) -> 
     let peak_mb = status_kb(pid, "VmHWM:").max(peak_rss);
     drop(server);
     let requests = boards.len() + moves.len();
-    let times = |timed: &Timed, rounds: std::ops::Range<usize>| -> Vec<Duration> {
-        timed.iter().filter(|(round, _)| rounds.contains(round)).map(|(_, d)| *d).collect()
+    // Every request of the rounds in `rounds`, boards and moves together.
+    let in_rounds = |rounds: std::ops::Range<usize>| -> Stats {
+        Stats::of(boards.iter().chain(&moves).filter(|(round, _)| rounds.contains(round)).map(|(_, d)| *d).collect())
     };
-    let every = 0..ROUNDS;
-    let all = Stats::of([times(&boards, every.clone()), times(&moves, every.clone())].concat());
+    let all = in_rounds(0..ROUNDS);
     // Whether the tail is the arrival (two hundred first boards within three seconds) or the
     // steady state after it.
-    let arriving = Stats::of([times(&boards, 0..1), times(&moves, 0..1)].concat());
-    let settled = Stats::of([times(&boards, 1..ROUNDS), times(&moves, 1..ROUNDS)].concat());
-    let (boards, moves) = (Stats::of(times(&boards, every.clone())), Stats::of(times(&moves, every)));
+    let (arriving, settled) = (in_rounds(0..1), in_rounds(1..ROUNDS));
+    let untimed = |timed: Timed| timed.into_iter().map(|(_, d)| d).collect();
+    let (boards, moves) = (Stats::of(untimed(boards)), Stats::of(untimed(moves)));
     let ok = all.p99 <= TARGET_P99_MS && failures == 0;
     println!(
         "{name} | {USERS} concurrent users over HTTP, {ROUNDS} rounds each | {requests} requests in {secs:.0} s ({:.0}/s), {failures} failed | board {} | move {} | all {} | target p99 ≤ {TARGET_P99_MS} ms, none failed: {}",
