@@ -118,20 +118,14 @@ pub async fn api_list(db: &Db, actor: &User, filter: &LeadFilter, after: Option<
     if let Some(after) = after {
         w.with("l.id > {}", Bind::Int(after));
     }
-    let sql = format!("SELECT l.id FROM leads l WHERE {} ORDER BY l.id LIMIT {}", w.sql(), limit + 1);
-    let mut ids: Vec<Id> = with_pool!(db, pool => crate::bind_all!(sqlx::query_scalar(&sql), &w.binds).fetch_all(pool).await)?;
-    let next = if ids.len() as i64 > limit {
-        ids.truncate(limit as usize);
-        ids.last().copied()
+    let sql = format!("SELECT l.* FROM leads l WHERE {} ORDER BY l.id LIMIT {}", w.sql(), limit + 1);
+    let mut page = leads::query_leads(db, &sql, &w.binds).await?;
+    let next = if page.len() as i64 > limit {
+        page.truncate(limit as usize);
+        page.last().map(|lead| lead.id)
     } else {
         None
     };
-    let mut page = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(lead) = leads::get_lead(db, id).await? {
-            page.push(lead);
-        }
-    }
     Ok((page, next))
 }
 

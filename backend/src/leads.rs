@@ -2,6 +2,7 @@
 
 use crate::db::{with_conn, AsConn, Conn, Db, WritePool};
 use crate::error::Result;
+use crate::filter::{Bind, Where};
 use crate::rows::now;
 use crate::timeline::Entry;
 use crate::{settings, stages, with_pool};
@@ -15,6 +16,7 @@ use domain::settings::LeadVisibility;
 use domain::timeline::TimelineEvent;
 use domain::user::User;
 use domain::{AppError, Id};
+use std::collections::HashMap;
 
 /// Creates a lead as `actor`: validates, checks every reference, links the person by phone,
 /// stores tags and writes the "created" entry (and the note, if any) in one transaction, with what
@@ -268,15 +270,8 @@ pub async fn phone_matches(db: &Db, user: &User, phone: &Phone) -> Result<Vec<Le
 /// The leads of `ids` that `user` may see, in the same order.
 async fn visible_of(db: &Db, user: &User, ids: Vec<Id>) -> Result<Vec<Lead>> {
     let visibility = settings::settings_or_default(db).await?.lead_visibility;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(lead) = get_lead(db, id).await? {
-            if can(user, Action::ViewLead { responsible: lead.responsible_id }, visibility).is_ok() {
-                out.push(lead);
-            }
-        }
-    }
-    Ok(out)
+    let leads = get_leads(db, &ids).await?;
+    Ok(leads.into_iter().filter(|lead| can(user, Action::ViewLead { responsible: lead.responsible_id }, visibility).is_ok()).collect())
 }
 
 /// The lead `actor` asks for by id: `NotFound` when they may not see it (so ids of others' leads
@@ -298,15 +293,50 @@ pub async fn lead_under(db: &Db, actor: &User, lead_id: Id, edit: bool, visibili
 
 /// Reads a lead with its tags. Access is the caller's to check.
 pub async fn get_lead(db: &Db, id: Id) -> Result<Option<Lead>> {
-    let (row, tags) = with_pool!(db, pool => {
-        let row = sqlx::query_as::<_, LeadRow>("SELECT * FROM leads WHERE id = $1").bind(id).fetch_optional(pool).await?;
-        let tags: Vec<String> = sqlx::query_scalar("SELECT t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id WHERE lt.lead_id = $1 ORDER BY t.name")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
-        (row, tags)
-    });
-    Ok(row.map(|r| Lead {
+    Ok(get_leads(db, &[id]).await?.pop())
+}
+
+/// Reads leads with their tags in the order of `ids`, leaving out ids that name no lead: two
+/// statements however many (a page of the API, a person's other leads). Access is the caller's
+/// to check.
+pub async fn get_leads(db: &Db, ids: &[Id]) -> Result<Vec<Lead>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    w.any_of("l.id", ids);
+    let mut leads = query_leads(db, &format!("SELECT l.* FROM leads l WHERE {}", w.sql()), &w.binds).await?;
+    let position: HashMap<Id, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    leads.sort_by_key(|lead| position.get(&lead.id).copied());
+    Ok(leads)
+}
+
+/// The leads `sql` selects (every column of `leads l`, in the order it gives) with their tags,
+/// read in one more statement.
+pub(crate) async fn query_leads(db: &Db, sql: &str, binds: &[Bind]) -> Result<Vec<Lead>> {
+    let rows: Vec<LeadRow> = with_pool!(db, pool => crate::bind_all!(sqlx::query_as(sql), binds).fetch_all(pool).await)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    w.any_of("lt.lead_id", &rows.iter().map(|r| r.id).collect::<Vec<_>>());
+    let tag_sql = format!("SELECT lt.lead_id, t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id WHERE {} ORDER BY t.name", w.sql());
+    let tag_rows: Vec<(Id, String)> = with_pool!(db, pool => crate::bind_all!(sqlx::query_as(&tag_sql), &w.binds).fetch_all(pool).await)?;
+    let mut tags: HashMap<Id, Vec<String>> = HashMap::new();
+    for (lead_id, name) in tag_rows {
+        tags.entry(lead_id).or_default().push(name);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let tags = tags.remove(&r.id).unwrap_or_default();
+            lead_from_row(r, tags)
+        })
+        .collect())
+}
+
+fn lead_from_row(r: LeadRow, tags: Vec<String>) -> Lead {
+    Lead {
         id: r.id,
         person_id: r.person_id,
         first_name: r.first_name,
@@ -337,5 +367,5 @@ pub async fn get_lead(db: &Db, id: Id) -> Result<Option<Lead>> {
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
-    }))
+    }
 }

@@ -1,5 +1,5 @@
 //! Each user's notifications: a task given to them, a task of theirs falling due, a lead passed
-//! to them. Only their addressee reads or marks them.
+//! to them, a leaving colleague's work handed to them. Only their addressee reads or marks them.
 
 use crate::db::{with_conn, Conn, Db};
 use crate::error::Result;
@@ -7,7 +7,7 @@ use crate::rows::now;
 use crate::with_pool;
 use chrono::{DateTime, Utc};
 use domain::lead::full_name;
-use domain::notification::{Notification, NotificationKind, NotificationView};
+use domain::notification::{HandOver, Notification, NotificationKind, NotificationView};
 use domain::user::User;
 use domain::Id;
 
@@ -29,6 +29,27 @@ pub(crate) async fn notify(
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Tells `to` on an open write transaction that `from`'s leads and open tasks are theirs now:
+/// one notification for the lot. Nothing handed over, nothing filed.
+pub(crate) async fn notify_hand_over(conn: &mut Conn<'_>, to: Id, from: Id, leads: u64, tasks: u64, at: DateTime<Utc>) -> Result<()> {
+    if leads == 0 && tasks == 0 {
+        return Ok(());
+    }
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    with_conn!(conn, c => sqlx::query(
+        "INSERT INTO notifications (user_id, kind, from_user_id, lead_count, task_count, created_at) VALUES ($1, 'leads_handed_over', $2, $3, $4, $5)"
+    )
+    .bind(to)
+    .bind(from)
+    .bind(count(leads))
+    .bind(count(tasks))
+    .bind(at)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -64,6 +85,10 @@ struct Row {
     lead_first_name: Option<String>,
     lead_patronymic: Option<String>,
     lead_surname: Option<String>,
+    from_user_id: Option<Id>,
+    from_name: Option<String>,
+    lead_count: Option<i64>,
+    task_count: Option<i64>,
 }
 
 /// The newest notifications of `user` (50), unread first.
@@ -72,8 +97,10 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<NotificationView>> {
     let tz = crate::settings::school_tz(&crate::settings::settings_or_default(db).await?.timezone);
     let rows: Vec<Row> = with_pool!(db, pool => sqlx::query_as::<_, Row>(
         "SELECT n.id, n.user_id, n.kind, n.lead_id, n.task_id, n.created_at, n.read_at, t.title AS task_title, \
-         l.first_name AS lead_first_name, l.patronymic AS lead_patronymic, l.surname AS lead_surname \
+         l.first_name AS lead_first_name, l.patronymic AS lead_patronymic, l.surname AS lead_surname, \
+         n.from_user_id, u.display_name AS from_name, n.lead_count, n.task_count \
          FROM notifications n LEFT JOIN tasks t ON t.id = n.task_id LEFT JOIN leads l ON l.id = n.lead_id \
+         LEFT JOIN users u ON u.id = n.from_user_id \
          WHERE n.user_id = $1 ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.created_at DESC, n.id DESC LIMIT 50",
     )
     .bind(user.id)
@@ -84,6 +111,10 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<NotificationView>> {
         .filter_map(|r| {
             // The CHECK constraint keeps kinds known; a row of a newer version is skipped.
             let kind = NotificationKind::parse(&r.kind)?;
+            let handed_over = match (r.from_user_id, r.from_name, r.lead_count, r.task_count) {
+                (Some(from_user_id), Some(from_name), Some(leads), Some(tasks)) => Some(HandOver { from_user_id, from_name, leads, tasks }),
+                _ => None,
+            };
             let lead_name =
                 r.lead_first_name.as_deref().map(|first| full_name(first, r.lead_patronymic.as_deref(), r.lead_surname.as_deref()));
             Some(NotificationView {
@@ -93,6 +124,7 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<NotificationView>> {
                     kind,
                     lead_id: r.lead_id,
                     task_id: r.task_id,
+                    handed_over,
                     created_at: r.created_at,
                     read_at: r.read_at,
                 },

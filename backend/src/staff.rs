@@ -3,7 +3,7 @@
 //! branch and name. Nobody locks themselves out, and the school always keeps an active owner.
 
 use crate::auth::hash_password;
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::timeline::entry_json;
@@ -104,7 +104,8 @@ async fn exec(db: &Db, sql: &str, value: &str, id: Id) -> Result<()> {
 }
 
 /// Switches a user on or off. Off: not oneself, never the last active owner; their leads (each
-/// with a "transferred" entry) and open tasks go to `reassign_to` when given, in one transaction.
+/// with a "transferred" entry) and open tasks go to `reassign_to` when given, in one transaction,
+/// and `reassign_to` gets one notification saying whose and how many.
 /// Their session ends with their next request (`current_user` refuses inactive users).
 async fn set_active(db: &Db, actor: &User, id: Id, active: bool, reassign_to: Option<Id>) -> Result<()> {
     let user = target(db, id).await?;
@@ -137,18 +138,21 @@ async fn set_active(db: &Db, actor: &User, id: Id, active: bool, reassign_to: Op
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE leads SET responsible_id = $1, updated_at = $2, version = version + 1 WHERE responsible_id = $3")
+            let leads = sqlx::query("UPDATE leads SET responsible_id = $1, updated_at = $2, version = version + 1 WHERE responsible_id = $3")
                 .bind(to)
                 .bind(at)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE tasks SET assignee_id = $1, updated_at = $2, version = version + 1 WHERE assignee_id = $3 AND done_at IS NULL")
+                .await?
+                .rows_affected();
+            let tasks = sqlx::query("UPDATE tasks SET assignee_id = $1, updated_at = $2, version = version + 1 WHERE assignee_id = $3 AND done_at IS NULL")
                 .bind(to)
                 .bind(at)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+            crate::notifications::notify_hand_over(&mut tx.conn(), to, id, leads, tasks, at).await?;
         }
         tx.commit().await?;
     });

@@ -294,6 +294,14 @@ both!(the_owner_manages_staff_and_hands_over_a_leavers_work, |db| async move {
     assert_eq!(tasks::get_task(&db, task.id).await.unwrap().unwrap().assignee_id, heir.id);
     let handed = timeline::list(&db, &owner, lead.id, &["transferred".into()], None).await.unwrap();
     assert_eq!(handed[0].event, TimelineEvent::Transferred { from: Some(leaver.id), to: Some(heir.id) });
+    // The heir hears of it once, with whose work and how much, not once a lead.
+    let told: Vec<_> = backend::notifications::list(&db, &heir).await.unwrap().into_iter().map(|n| n.notification).collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].kind, domain::notification::NotificationKind::LeadsHandedOver);
+    assert_eq!(
+        told[0].handed_over,
+        Some(domain::notification::HandOver { from_user_id: leaver.id, from_name: leaver.display_name.clone(), leads: 1, tasks: 1 })
+    );
     // The leaver can no longer sign in, nor be made responsible.
     let throttle = backend::auth::LoginThrottle::default();
     assert_eq!(err(users::sign_in(&db, &throttle, "leaver", PASSWORD, "1.2.3.4").await.unwrap_err()), AppError::BadCredentials);

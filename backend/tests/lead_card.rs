@@ -196,3 +196,33 @@ both!(persons_link_leads_by_phone_and_duplicates_are_marked, |db| async move {
         timeline::list(&db, &owner, again.id, &[], None).await.unwrap().into_iter().map(|e| e.event.kind()).collect();
     assert!(on_duplicate.contains(&"marked_duplicate") && on_duplicate.contains(&"stage_changed"), "{on_duplicate:?}");
 });
+
+both!(leads_are_read_together_in_the_order_asked_with_their_own_tags, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    let mk = |name: &str, phone: &str, tags: &[&str]| LeadDraft {
+        first_name: name.into(),
+        phone: phone.into(),
+        stage_id: Some(stage),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..LeadDraft::default()
+    };
+    let first = leads::create_lead(&db, &anna, mk("Ольга", "+79001110001", &["vip", "вечер"])).await.unwrap();
+    let second = leads::create_lead(&db, &anna, mk("Пётр", "+79001110002", &[])).await.unwrap();
+    let third = leads::create_lead(&db, &anna, mk("Зоя", "+79001110003", &["вечер"])).await.unwrap();
+
+    let read = leads::get_leads(&db, &[third.id, 999_999, first.id, second.id]).await.unwrap();
+    let shown: Vec<(i64, &str, Vec<String>)> = read.iter().map(|l| (l.id, l.first_name.as_str(), l.tags.clone())).collect();
+    assert_eq!(
+        shown,
+        vec![
+            (third.id, "Зоя", vec!["вечер".to_string()]),
+            (first.id, "Ольга", vec!["vip".to_string(), "вечер".to_string()]),
+            (second.id, "Пётр", vec![]),
+        ],
+        "in the order asked, an unknown id left out, each lead with only its own tags"
+    );
+    assert_eq!(read[1], leads::get_lead(&db, first.id).await.unwrap().unwrap(), "the batch reads what a single read does");
+    assert!(leads::get_leads(&db, &[]).await.unwrap().is_empty());
+});

@@ -10,6 +10,9 @@ pub enum NotificationKind {
     TaskAssigned,
     TaskDue,
     LeadTransferred,
+    /// A leaving colleague's leads and open tasks were handed over: one notification for all of
+    /// them, not one a lead.
+    LeadsHandedOver,
 }
 
 impl NotificationKind {
@@ -18,11 +21,14 @@ impl NotificationKind {
             NotificationKind::TaskAssigned => "task_assigned",
             NotificationKind::TaskDue => "task_due",
             NotificationKind::LeadTransferred => "lead_transferred",
+            NotificationKind::LeadsHandedOver => "leads_handed_over",
         }
     }
 
     pub fn parse(s: &str) -> Option<NotificationKind> {
-        [NotificationKind::TaskAssigned, NotificationKind::TaskDue, NotificationKind::LeadTransferred].into_iter().find(|k| k.as_str() == s)
+        [NotificationKind::TaskAssigned, NotificationKind::TaskDue, NotificationKind::LeadTransferred, NotificationKind::LeadsHandedOver]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -33,8 +39,19 @@ pub struct Notification {
     pub kind: NotificationKind,
     pub lead_id: Option<Id>,
     pub task_id: Option<Id>,
+    /// A hand-over: who left, and how many leads and open tasks came with it.
+    pub handed_over: Option<HandOver>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+}
+
+/// What a hand-over notification tells: whose work it was and how much of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandOver {
+    pub from_user_id: Id,
+    pub from_name: String,
+    pub leads: i64,
+    pub tasks: i64,
 }
 
 /// A notification with the names its text needs.

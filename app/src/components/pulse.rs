@@ -128,8 +128,33 @@ fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: NotificationKind) -> 
         NotificationKind::TaskAssigned => t_string!(i18n, notify.task_assigned),
         NotificationKind::TaskDue => t_string!(i18n, notify.task_due),
         NotificationKind::LeadTransferred => t_string!(i18n, notify.lead_transferred),
+        NotificationKind::LeadsHandedOver => t_string!(i18n, notify.leads_handed_over),
     }
     .to_string()
+}
+
+/// What a notification is about: the task and the lead, or whose work was handed over and how
+/// much of it.
+fn subject(i18n: leptos_i18n::I18nContext<Locale>, n: &NotificationView) -> AnyView {
+    match n.notification.handed_over.clone() {
+        Some(h) => {
+            let (from, leads, tasks) = (h.from_name, h.leads, h.tasks);
+            view! { {t!(i18n, notify.handed_over_what, from = from.clone(), leads = leads, tasks = tasks)} }.into_any()
+        }
+        None => [n.task_title.clone(), n.lead_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ").into_any(),
+    }
+}
+
+/// Where a notification leads: its lead, the leads now mine after a hand-over, or my tasks.
+fn notification_href(n: &NotificationView) -> String {
+    match (n.notification.lead_id, &n.notification.handed_over) {
+        (Some(lead), _) => format!("/leads/{lead}"),
+        (None, Some(_)) => {
+            let mine = domain::filter::LeadFilter { responsible: vec![n.notification.user_id], ..Default::default() };
+            format!("/leads?{}", mine.to_query())
+        }
+        (None, None) => "/tasks".to_string(),
+    }
 }
 
 /// The bell: my unread count, and a panel listing my notifications.
@@ -217,9 +242,9 @@ pub fn NotificationsBell() -> AnyView {
                                         .map(|n| {
                                             let id = n.notification.id;
                                             let unread = n.notification.read_at.is_none();
-                                            let what = [n.task_title.clone(), n.lead_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                                            let what = subject(i18n, &n);
                                             let at = n.created_local;
-                                            let href = n.notification.lead_id.map_or_else(|| "/tasks".to_string(), |l| format!("/leads/{l}"));
+                                            let href = notification_href(&n);
                                             let kind = n.notification.kind;
                                             view! {
                                                 <li class:unread=unread data-testid="notification">
