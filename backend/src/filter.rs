@@ -92,6 +92,35 @@ impl Where {
         }
     }
 
+    /// The search as the table a query starts from, for reading hits in index order and
+    /// stopping early (`LIMIT`): SQLite's FTS5 table leads the join (an `IN (…)` subquery would
+    /// be read whole first); PostgreSQL's trigram conditions stay conditions on `leads l`.
+    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => {
+                self.with("leads_fts MATCH {}", Bind::Text(query.fts5()));
+                "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid"
+            }
+            Dialect::Postgres => {
+                self.search(dialect, query);
+                "leads l"
+            }
+        }
+    }
+
+    /// Every term as a plain substring test of the search text, which no index answers: for
+    /// reading leads in another index's order and testing each. Same hits as [`Where::search`],
+    /// as the text and the terms are folded alike.
+    pub fn contains_all(&mut self, dialect: Dialect, query: &SearchQuery) {
+        let test = match dialect {
+            Dialect::Sqlite => "instr(l.search_text, {}) > 0",
+            Dialect::Postgres => "strpos(l.search_text, {}) > 0",
+        };
+        for term in &query.terms {
+            self.with(test, Bind::Text(term.clone()));
+        }
+    }
+
     pub fn build(filter: &LeadFilter, scope: LeadScope, now: DateTime<Utc>, dialect: Dialect) -> Where {
         let mut w = Where::default();
         if let LeadScope::ResponsibleIs(user) = scope {
@@ -158,6 +187,24 @@ mod tests {
         assert_eq!(pg.sql(), "l.archived = FALSE AND l.search_text LIKE $1 ESCAPE '\\' AND l.search_text LIKE $2 ESCAPE '\\'");
         let lite = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Sqlite);
         assert_eq!(lite.binds, vec![Bind::Text("\"анна\" \"2233\"".into())]);
+    }
+
+    #[test]
+    fn search_as_the_leading_table_or_as_substring_tests() {
+        let query = SearchQuery::parse("Анна 2233").unwrap();
+        let mut lite = Where::build(&LeadFilter::default(), LeadScope::ResponsibleIs(4), Utc::now(), Dialect::Sqlite);
+        assert_eq!(lite.search_from(Dialect::Sqlite, &query), "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid");
+        assert_eq!(lite.sql(), "l.responsible_id = $1 AND l.archived = FALSE AND leads_fts MATCH $2");
+        let mut pg = Where::default();
+        assert_eq!(pg.search_from(Dialect::Postgres, &query), "leads l");
+        assert_eq!(pg.binds, vec![Bind::Text("%анна%".into()), Bind::Text("%2233%".into())]);
+        let mut walked = Where::default();
+        walked.contains_all(Dialect::Postgres, &query);
+        assert_eq!(walked.sql(), "strpos(l.search_text, $1) > 0 AND strpos(l.search_text, $2) > 0");
+        assert_eq!(walked.binds, vec![Bind::Text("анна".into()), Bind::Text("2233".into())]);
+        let mut walked = Where::default();
+        walked.contains_all(Dialect::Sqlite, &query);
+        assert_eq!(walked.sql(), "instr(l.search_text, $1) > 0 AND instr(l.search_text, $2) > 0");
     }
 
     #[test]

@@ -65,14 +65,6 @@ struct RowDb {
     next_task_due: Option<DateTime<Utc>>,
 }
 
-/// A list row with a number carried beside it by the same statement (a search's total).
-#[derive(sqlx::FromRow)]
-struct RowWithTotal {
-    #[sqlx(flatten)]
-    row: RowDb,
-    total: i64,
-}
-
 impl RowDb {
     fn into_row(self, tz: Tz, key: SortKey) -> ListRow {
         let value = match key {
@@ -157,13 +149,16 @@ pub(crate) async fn fetch_rows(db: &Db, sql: &str, binds: &[Bind], timezone: &st
     Ok(rows.into_iter().map(|r| r.into_row(tz, key)).collect())
 }
 
-/// Rows that `sql` selects with a `total` column beside them, and the first row's total (zero
-/// when there are none).
-pub(crate) async fn fetch_rows_with_total(db: &Db, sql: &str, binds: &[Bind], timezone: &str, key: SortKey) -> Result<(Vec<ListRow>, i64)> {
-    let rows: Vec<RowWithTotal> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, RowWithTotal>(sql), binds).fetch_all(pool).await)?;
-    let total = rows.first().map_or(0, |r| r.total);
-    let tz = settings::school_tz(timezone);
-    Ok((rows.into_iter().map(|r| r.row.into_row(tz, key)).collect(), total))
+/// The list rows of `ids`, in that order (ids that name no lead are left out).
+pub(crate) async fn rows_in_order(db: &Db, ids: &[Id], timezone: &str, key: SortKey) -> Result<Vec<ListRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    w.any_of("l.id", ids);
+    let mut rows = fetch_rows(db, &format!("{ROW_SELECT} WHERE {}", w.sql()), &w.binds, timezone, key).await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
 }
 
 pub(crate) async fn count(db: &Db, w: &Where) -> Result<i64> {

@@ -33,19 +33,18 @@ pub(crate) async fn notify(
 }
 
 /// Tells `to` on an open write transaction that `from`'s leads and open tasks are theirs now:
-/// one notification for the lot. Nothing handed over, nothing filed.
-pub(crate) async fn notify_hand_over(conn: &mut Conn<'_>, to: Id, from: Id, leads: u64, tasks: u64, at: DateTime<Utc>) -> Result<()> {
+/// one notification for the lot, counting live leads. Nothing handed over, nothing filed.
+pub(crate) async fn notify_hand_over(conn: &mut Conn<'_>, to: Id, from: Id, leads: i64, tasks: u64, at: DateTime<Utc>) -> Result<()> {
     if leads == 0 && tasks == 0 {
         return Ok(());
     }
-    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     with_conn!(conn, c => sqlx::query(
         "INSERT INTO notifications (user_id, kind, from_user_id, lead_count, task_count, created_at) VALUES ($1, 'leads_handed_over', $2, $3, $4, $5)"
     )
     .bind(to)
     .bind(from)
-    .bind(count(leads))
-    .bind(count(tasks))
+    .bind(leads)
+    .bind(i64::try_from(tasks).unwrap_or(i64::MAX))
     .bind(at)
     .execute(&mut *c)
     .await

@@ -138,13 +138,18 @@ async fn set_active(db: &Db, actor: &User, id: Id, active: bool, reassign_to: Op
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let leads = sqlx::query("UPDATE leads SET responsible_id = $1, updated_at = $2, version = version + 1 WHERE responsible_id = $3")
+            // The notification counts the live leads, which the list it links to shows; archived
+            // ones change hands too, so that a restored lead has an active owner.
+            let (leads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM leads WHERE responsible_id = $1 AND archived = FALSE")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE leads SET responsible_id = $1, updated_at = $2, version = version + 1 WHERE responsible_id = $3")
                 .bind(to)
                 .bind(at)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .await?;
             let tasks = sqlx::query("UPDATE tasks SET assignee_id = $1, updated_at = $2, version = version + 1 WHERE assignee_id = $3 AND done_at IS NULL")
                 .bind(to)
                 .bind(at)

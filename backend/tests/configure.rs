@@ -267,6 +267,11 @@ both!(the_owner_manages_staff_and_hands_over_a_leavers_work, |db| async move {
     let lead = leads::create_lead(&db, &leaver, LeadDraft { first_name: "Клиент".into(), stage_id: Some(stage), ..LeadDraft::default() })
         .await
         .unwrap();
+    let archived =
+        leads::create_lead(&db, &leaver, LeadDraft { first_name: "Архив".into(), stage_id: Some(stage), ..LeadDraft::default() })
+            .await
+            .unwrap();
+    backend::actions::set_archived(&db, &owner, archived.id, archived.version, true).await.unwrap();
     let due_local = (chrono::Utc::now() + chrono::Duration::days(2)).naive_utc();
     let task = tasks::create_task(
         &db,
@@ -291,6 +296,9 @@ both!(the_owner_manages_staff_and_hands_over_a_leavers_work, |db| async move {
     staff::change_user(&db, &owner, UserChange::SetActive { id: leaver.id, active: false, reassign_to: Some(heir.id) }).await.unwrap();
     let lead = leads::get_lead(&db, lead.id).await.unwrap().unwrap();
     assert_eq!(lead.responsible_id, Some(heir.id));
+    // An archived lead changes hands too (restored, it has a working owner), but the count the
+    // heir reads names only live leads, as the list it links to shows.
+    assert_eq!(leads::get_lead(&db, archived.id).await.unwrap().unwrap().responsible_id, Some(heir.id));
     assert_eq!(tasks::get_task(&db, task.id).await.unwrap().unwrap().assignee_id, heir.id);
     let handed = timeline::list(&db, &owner, lead.id, &["transferred".into()], None).await.unwrap();
     assert_eq!(handed[0].event, TimelineEvent::Transferred { from: Some(leaver.id), to: Some(heir.id) });

@@ -205,7 +205,7 @@ both!(quick_search_shows_the_newest_hits_and_counts_them_all, |db| async move {
     let (rows, total) = search::quick(&db, &owner, "кузнец").await.unwrap();
     assert_eq!(total, domain::count::Count::exact(11));
     let shown: Vec<Id> = rows.iter().map(|r| r.id).collect();
-    let newest: Vec<Id> = made.iter().copied().take(search::QUICK_LIMIT as usize).collect();
+    let newest: Vec<Id> = made.iter().copied().take(search::QUICK_LIMIT).collect();
     assert_eq!(shown, newest, "the newest hits, newest first");
     assert!(rows.iter().all(|r| r.name.contains("Кузнецова") && r.stage_id == stage));
     let (none, zero) = search::quick(&db, &owner, "нетакого").await.unwrap();

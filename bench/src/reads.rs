@@ -19,17 +19,45 @@ const SEARCH_RATIO: f64 = 2.0;
 const SEARCH_VS_SCAN: f64 = 50.0;
 const BOARD_P95_MS: f64 = 30.0;
 
-/// The search's floor: the count and first hits of the header's search, as plain SQL.
+/// The search's floor: the header search's statements as plain SQL — up to the box's cap of
+/// hits through the index and, past it, the newest eight by reading leads newest first.
 async fn search_floor(db: &Db, query: &SearchQuery) {
-    let (condition, binds): (String, Vec<String>) = match db.dialect() {
-        backend::filter::Dialect::Sqlite => ("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1)".into(), vec![query.fts5()]),
+    let cap = backend::search::QUICK_COUNT_CAP;
+    let limit = backend::search::QUICK_LIMIT;
+    let terms = &query.terms;
+    let (hits_sql, hit_binds, test): (String, Vec<String>, &str) = match db.dialect() {
+        backend::filter::Dialect::Sqlite => (
+            format!(
+                "SELECT l.id, l.created_at FROM leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid WHERE leads_fts MATCH $1 LIMIT {}",
+                cap + 1
+            ),
+            vec![query.fts5()],
+            "instr",
+        ),
         backend::filter::Dialect::Postgres => {
             let patterns = query.like_patterns();
             let condition = (1..=patterns.len()).map(|i| format!("l.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
-            (condition, patterns)
+            (format!("SELECT l.id, l.created_at FROM leads l WHERE {condition} LIMIT {}", cap + 1), patterns, "strpos")
         }
     };
-    search_sql(db, &condition, &binds).await;
+    let hits: Vec<(i64, chrono::DateTime<chrono::Utc>)> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&hits_sql);
+        for b in &hit_binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(pool).await.expect("floor hits")
+    });
+    if hits.len() as i64 > cap {
+        let condition = (1..=terms.len()).map(|i| format!("{test}(l.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
+        let walk = format!("SELECT l.id FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}");
+        with_pool!(db, pool => {
+            let mut q = sqlx::query_scalar::<_, i64>(&walk);
+            for t in terms {
+                q = q.bind(t);
+            }
+            q.fetch_all(pool).await.expect("floor walk")
+        });
+    }
 }
 
 /// The same answer from a LIKE over every lead's text (an expression no index serves).
@@ -40,8 +68,8 @@ async fn search_scan(db: &Db, query: &SearchQuery) {
 }
 
 async fn search_sql(db: &Db, condition: &str, binds: &[String]) {
-    // Search counts archived leads too, as the application does: the newest hits and the count
-    // of all in one pass.
+    // Search counts archived leads too, as the application does: the newest hits and their count
+    // in one pass.
     let hits = format!(
         "SELECT l.id, l.first_name, l.surname, l.phone, COUNT(*) OVER () FROM leads l WHERE {condition} \
          ORDER BY l.created_at DESC, l.id DESC LIMIT 8"

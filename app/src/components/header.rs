@@ -44,13 +44,16 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
         });
     };
     let role = user.role;
+    let display_name = user.display_name.clone();
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"▼"</span>
                 <span class="brand-name">{t!(i18n, app.name)}</span>
             </A>
-            <span class="school">{school_name}</span>
+            <span class="school" title=school_name.clone()>
+                {school_name}
+            </span>
             <nav class="topnav" aria-label=move || t_string!(i18n, nav.main)>
                 <A href="/">{t!(i18n, nav.board)}</A>
                 <A href="/leads">{t!(i18n, nav.list)}</A>
@@ -79,7 +82,7 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
             </nav>
             <NotificationsBell />
             <SearchBox />
-            <span class="user" title=move || role_name(i18n, role)>
+            <span class="user" title=move || format!("{} · {}", display_name, role_name(i18n, role))>
                 <span class="avatar" aria-hidden="true">{user.initials()}</span>
                 <span class="user-name">{user.display_name.clone()}</span>
             </span>
