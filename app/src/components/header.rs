@@ -45,13 +45,14 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
     };
     let role = user.role;
     let display_name = user.display_name.clone();
+    let school_title = school_name.clone();
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"▼"</span>
                 <span class="brand-name">{t!(i18n, app.name)}</span>
             </A>
-            <span class="school" title=school_name.clone()>
+            <span class="school" title=school_title>
                 {school_name}
             </span>
             <nav class="topnav" aria-label=move || t_string!(i18n, nav.main)>
