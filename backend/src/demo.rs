@@ -1,7 +1,7 @@
 //! `voronka demo`: a realistic school with users, dictionaries and many leads, for trying the app
 //! and for benchmarks.
 
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::{Error, Result};
 use crate::rows::now;
 use crate::{dictionaries, settings, stages, users, with_pool};
@@ -277,17 +277,22 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
                  stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, responsible_id, registrar_id, \
                  archived, created_at, updated_at, version, search_text, sort_name) ",
             );
-            q.push_values(chunk, |mut b, l| {
+            let searched: Vec<(Id, String)> = chunk
+                .iter()
+                .map(|l| (l.id, search_text(&[Some(l.first_name), Some(&l.patronymic), Some(&l.surname)], l.email.as_deref(), &[Some(&l.phone)])))
+                .collect();
+            q.push_values(chunk.iter().zip(&searched), |mut b, (l, (_, text))| {
                 b.push_bind(l.id).push_bind(l.person_id).push_bind(l.first_name).push_bind(&l.patronymic).push_bind(&l.surname)
                     .push_bind(&l.phone).push_bind(&l.email).push_bind(l.gender).push_bind(l.desired_start).push_bind(l.stage_id)
                     .push_bind(l.stage_reason_id).push_bind(l.stage_changed_at).push_bind(l.branch_id).push_bind(l.category_id)
                     .push_bind(l.gearbox).push_bind(l.channel_id).push_bind(l.contact_source_id).push_bind("person")
                     .push_bind(l.responsible_id).push_bind(l.registrar_id).push_bind(false).push_bind(l.created_at)
                     .push_bind(l.stage_changed_at).push_bind(1_i64)
-                    .push_bind(search_text(&[Some(l.first_name), Some(&l.patronymic), Some(&l.surname)], l.email.as_deref(), &[Some(&l.phone)]))
+                    .push_bind(text)
                     .push_bind(sort_name(l.first_name, Some(&l.patronymic), Some(&l.surname)));
             });
             q.build().execute(&mut *tx).await?;
+            crate::search::index_new_leads(&mut tx.conn(), &searched).await?;
             let mut q = sqlx::QueryBuilder::new("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) ");
             q.push_values(chunk, |mut b, l| {
                 b.push_bind(l.id).push_bind(l.registrar_id).push_bind("created").push_bind(&created).push_bind(l.created_at);

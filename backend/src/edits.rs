@@ -1,7 +1,7 @@
 //! Editing a lead's fields: validated like creation, refused on a stale version, and every changed
 //! field written to the timeline (old → new) in the same transaction.
 
-use crate::db::{Db, WritePool};
+use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::rows::now;
 use crate::{leads, with_pool};
@@ -16,6 +16,9 @@ use domain::{AppError, Id};
 /// Dictionary fields: the column, its table, and how the timeline names the entry.
 const REFERENCES: [(&str, &str); 4] =
     [("branch_id", "branches"), ("category_id", "categories"), ("channel_id", "channels"), ("contact_source_id", "contact_sources")];
+
+/// The fields a lead's search text is made of.
+const SEARCHED: [&str; 7] = ["first_name", "patronymic", "surname", "company_name", "email", "phone", "extra_phone"];
 
 /// Saves `draft` over lead `lead_id` as `actor`, when nobody changed the lead since
 /// `expected_version`. The stage and the responsible are not edited here (they move and transfer).
@@ -32,6 +35,8 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
     if diff.is_empty() {
         return Ok(old);
     }
+    let search_text = new.search_text();
+    let searched = diff.iter().any(|c| SEARCHED.contains(&c.field));
     let at = now();
     let channel_id = new.channel_id.unwrap_or(old.channel_id);
     with_pool!(db, pool => {
@@ -87,7 +92,7 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
         .bind(new.contact_source_id)
         .bind(new.client_type.as_str())
         .bind(&new.company_name)
-        .bind(new.search_text())
+        .bind(&search_text)
         .bind(new.sort_name())
         .bind(at)
         .bind(lead_id)
@@ -97,6 +102,9 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
         .rows_affected();
         if changed == 0 {
             return Err(crate::db::stale_or_gone!(tx, "leads", lead_id).into());
+        }
+        if searched {
+            crate::search::reindex_lead(&mut tx.conn(), lead_id, &search_text).await?;
         }
         if old.tags != new.tags {
             sqlx::query("DELETE FROM lead_tags WHERE lead_id = $1").bind(lead_id).execute(&mut *tx).await?;

@@ -79,11 +79,15 @@ impl Where {
         format!("${}", self.binds.len() + 1)
     }
 
-    /// Leads whose search text holds every term: through the FTS5 trigram table on SQLite and the
-    /// pg_trgm index on PostgreSQL, never a scan.
+    /// Leads whose search text holds every term, never by a scan: on SQLite through the word
+    /// suffixes' prefix index when every term is one word, else the FTS5 trigram table; on
+    /// PostgreSQL through the pg_trgm index.
     pub fn search(&mut self, dialect: Dialect, query: &SearchQuery) {
         match dialect {
-            Dialect::Sqlite => self.with("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {})", Bind::Text(query.fts5())),
+            Dialect::Sqlite => {
+                let (table, matched) = sqlite_index(query);
+                self.with(&format!("l.id IN (SELECT rowid FROM {table} WHERE {table} MATCH {{}})"), Bind::Text(matched));
+            }
             Dialect::Postgres => {
                 for pattern in query.like_patterns() {
                     self.with("l.search_text LIKE {} ESCAPE '\\'", Bind::Text(pattern));
@@ -95,15 +99,16 @@ impl Where {
     /// The search as the table a query starts from, for reading hits in index order and
     /// stopping early (`LIMIT`): SQLite's FTS5 table leads the join (an `IN (…)` subquery would
     /// be read whole first); PostgreSQL's trigram conditions stay conditions on `leads l`.
-    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> &'static str {
+    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> String {
         match dialect {
             Dialect::Sqlite => {
-                self.with("leads_fts MATCH {}", Bind::Text(query.fts5()));
-                "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid"
+                let (table, matched) = sqlite_index(query);
+                self.with(&format!("{table} MATCH {{}}"), Bind::Text(matched));
+                format!("{table} CROSS JOIN leads l ON l.id = {table}.rowid")
             }
             Dialect::Postgres => {
                 self.search(dialect, query);
-                "leads l"
+                "leads l".into()
             }
         }
     }
@@ -168,6 +173,15 @@ fn start_of(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
 }
 
+/// SQLite's index for a query and what to match in it: the word suffixes (migration 0010) when
+/// every term is one word, the trigram table otherwise.
+fn sqlite_index(query: &SearchQuery) -> (&'static str, String) {
+    match query.suffix_fts5() {
+        Some(prefixes) => ("leads_words", prefixes),
+        None => ("leads_fts", query.fts5()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,15 +200,21 @@ mod tests {
         let pg = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Postgres);
         assert_eq!(pg.sql(), "l.archived = FALSE AND l.search_text LIKE $1 ESCAPE '\\' AND l.search_text LIKE $2 ESCAPE '\\'");
         let lite = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Sqlite);
-        assert_eq!(lite.binds, vec![Bind::Text("\"анна\" \"2233\"".into())]);
+        assert_eq!(lite.sql(), "l.archived = FALSE AND l.id IN (SELECT rowid FROM leads_words WHERE leads_words MATCH $1)");
+        assert_eq!(lite.binds, vec![Bind::Text("\"анна\"* \"2233\"*".into())]);
+        // A term spanning words goes to the trigram table.
+        let spanning = LeadFilter { q: Some("anna@mail".into()), ..LeadFilter::default() };
+        let lite = Where::build(&spanning, LeadScope::All, Utc::now(), Dialect::Sqlite);
+        assert_eq!(lite.sql(), "l.archived = FALSE AND l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1)");
+        assert_eq!(lite.binds, vec![Bind::Text("\"anna@mail\"".into())]);
     }
 
     #[test]
     fn search_as_the_leading_table_or_as_substring_tests() {
         let query = SearchQuery::parse("Анна 2233").unwrap();
         let mut lite = Where::build(&LeadFilter::default(), LeadScope::ResponsibleIs(4), Utc::now(), Dialect::Sqlite);
-        assert_eq!(lite.search_from(Dialect::Sqlite, &query), "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid");
-        assert_eq!(lite.sql(), "l.responsible_id = $1 AND l.archived = FALSE AND leads_fts MATCH $2");
+        assert_eq!(lite.search_from(Dialect::Sqlite, &query), "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid");
+        assert_eq!(lite.sql(), "l.responsible_id = $1 AND l.archived = FALSE AND leads_words MATCH $2");
         let mut pg = Where::default();
         assert_eq!(pg.search_from(Dialect::Postgres, &query), "leads l");
         assert_eq!(pg.binds, vec![Bind::Text("%анна%".into()), Bind::Text("%2233%".into())]);

@@ -113,6 +113,7 @@ pub(crate) async fn insert_lead(
         ("channel_id", "channels", lead.channel_id),
         ("contact_source_id", "contact_sources", lead.contact_source_id),
     ];
+    let search_text = lead.search_text();
     let id: Id = with_conn!(&mut *conn, c => {
         for (field, table, id) in references.into_iter().filter(|_| !new.bulk) {
             if let Some(id) = id {
@@ -183,7 +184,7 @@ pub(crate) async fn insert_lead(
         .bind(responsible)
         .bind(actor.id)
         .bind(at)
-        .bind(lead.search_text())
+        .bind(&search_text)
         .bind(lead.sort_name())
         .bind(new.import.map(|(import_id, _)| import_id))
         .bind(new.import.map(|(_, key)| key))
@@ -195,6 +196,7 @@ pub(crate) async fn insert_lead(
         }
         id
     });
+    crate::search::index_new_lead(conn, id, &search_text).await?;
     // Created when the lead was (an import's date from the file), imported now.
     let entry = |event, at| Entry { lead_id: id, author_id: Some(actor.id), event, at };
     let mut entries = vec![entry(TimelineEvent::Created, new.created_at)];

@@ -1,6 +1,6 @@
 //! Search as the header's box uses it, and keeping each lead's search text filled in.
 
-use crate::db::Db;
+use crate::db::{Conn, Db};
 use crate::error::Result;
 use crate::filter::Where;
 use crate::list;
@@ -11,7 +11,7 @@ use domain::access::{can, lead_scope, Action};
 use domain::count::Count;
 use domain::filter::LeadFilter;
 use domain::list::ListRow;
-use domain::search::{search_text, sort_name, SearchQuery};
+use domain::search::{search_text, sort_name, word_suffixes, SearchQuery};
 use domain::user::User;
 use domain::{AppError, Id};
 
@@ -69,6 +69,40 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     Ok((rows, count))
 }
 
+/// Writes a new lead's word suffixes to SQLite's suffix index (migration 0010), in the
+/// transaction that inserts the lead. PostgreSQL's trigram index needs nothing from here.
+pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
+    if let Conn::Sqlite(c) = conn {
+        sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
+            .bind(lead_id)
+            .bind(word_suffixes(search_text))
+            .execute(&mut **c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes many new leads' word suffixes at once (the demo school, the benchmark's generator):
+/// `(lead id, search text)` pairs, in the transaction that inserts the leads.
+pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
+    if let (Conn::Sqlite(c), false) = (conn, leads.is_empty()) {
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
+        q.push_values(leads, |mut b, (id, text)| {
+            b.push_bind(*id).push_bind(word_suffixes(text));
+        });
+        q.build().execute(&mut **c).await?;
+    }
+    Ok(())
+}
+
+/// Replaces a lead's word suffixes after its search text changed, in the same transaction.
+pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
+    if let Conn::Sqlite(c) = conn {
+        sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
+    }
+    index_new_lead(conn, lead_id, search_text).await
+}
+
 #[derive(sqlx::FromRow)]
 struct Unindexed {
     id: Id,
@@ -81,34 +115,40 @@ struct Unindexed {
     extra_phone: Option<String>,
 }
 
-/// Fills in the search text and sort name of leads written before they existed (migration 0004)
-/// or by hand. Cheap when there is nothing to do: every lead has a first name, so its search text
-/// is never empty once written.
+/// Fills in the search text, word suffixes and sort name of leads written before they existed
+/// (migrations 0004 and 0010 empty the search text to ask for it) or by hand. Cheap when there
+/// is nothing to do: every lead has a first name, so its search text is never empty once
+/// written. Walks the ids upwards, so a million leads are read once, not once per batch.
 pub async fn backfill(db: &Db) -> Result<()> {
+    let mut after: Id = 0;
     loop {
         let rows: Vec<Unindexed> = with_pool!(db, pool => sqlx::query_as(
-            "SELECT id, first_name, patronymic, surname, company_name, email, phone, extra_phone FROM leads WHERE search_text = '' LIMIT 1000"
+            "SELECT id, first_name, patronymic, surname, company_name, email, phone, extra_phone FROM leads \
+             WHERE search_text = '' AND id > $1 ORDER BY id LIMIT 1000"
         )
+        .bind(after)
         .fetch_all(pool)
         .await)?;
-        if rows.is_empty() {
+        let Some(last) = rows.last() else {
             return Ok(());
-        }
+        };
+        after = last.id;
         with_pool!(db, pool => {
             let mut tx = crate::db::WritePool::begin_write(pool).await?;
             for r in &rows {
                 let names = [Some(r.first_name.as_str()), r.patronymic.as_deref(), r.surname.as_deref(), r.company_name.as_deref()];
                 let mut text = search_text(&names, r.email.as_deref(), &[r.phone.as_deref(), r.extra_phone.as_deref()]);
                 if text.is_empty() {
-                    // A blank name: mark it done so the loop ends.
+                    // A blank name: mark it done.
                     text = " ".into();
                 }
                 sqlx::query("UPDATE leads SET search_text = $1, sort_name = $2 WHERE id = $3")
-                    .bind(text)
+                    .bind(&text)
                     .bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()))
                     .bind(r.id)
                     .execute(&mut *tx)
                     .await?;
+                reindex_lead(&mut crate::db::AsConn::conn(&mut tx), r.id, &text).await?;
             }
             tx.commit().await?;
         });

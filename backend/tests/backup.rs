@@ -12,7 +12,7 @@ use domain::user::Role;
 async fn fingerprint(db: &Db) -> Vec<String> {
     let tables_sql = match db.dialect() {
         backend::filter::Dialect::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'leads_fts%' ORDER BY name"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'leads_fts%' AND name NOT LIKE 'leads_words%' ORDER BY name"
         }
         backend::filter::Dialect::Postgres => {
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"

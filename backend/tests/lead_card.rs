@@ -54,6 +54,7 @@ both!(edits_check_versions_and_write_each_changed_field, |db| async move {
     // The search index follows the edit.
     let found = backend::search::quick(&db, &anna, "петров").await.unwrap().0;
     assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), vec![lead.id]);
+    assert!(backend::search::quick(&db, &anna, "9001112233").await.unwrap().0.is_empty(), "the old phone is forgotten");
 
     // A save from the old version is a conflict naming the current one; nothing is overwritten.
     let stale = LeadDraft { surname: "Сидоров".into(), ..draft.clone() };

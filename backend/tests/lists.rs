@@ -373,7 +373,7 @@ async fn plan(db: &backend::Db, sql: &str, bind: &str) -> String {
 both!(search_uses_its_index, |db| async move {
     set_up(&db, StagePreset::Simple).await;
     let (sql, bind) = if db.backend_name() == "sqlite" {
-        ("SELECT l.id FROM leads l WHERE l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1) ORDER BY l.created_at DESC, l.id DESC LIMIT 8", "\"98765\"")
+        ("SELECT l.id FROM leads l WHERE l.id IN (SELECT rowid FROM leads_words WHERE leads_words MATCH $1) ORDER BY l.created_at DESC, l.id DESC LIMIT 8", "\"98765\"*")
     } else {
         ("SELECT l.id FROM leads l WHERE l.search_text LIKE $1 ESCAPE '\\' ORDER BY l.created_at DESC, l.id DESC LIMIT 8", "%98765%")
     };

@@ -6,6 +6,7 @@
 //! application computes (`domain::search`), so the result reads exactly as leads created through
 //! the app. Deterministic: the same `n` gives the same school.
 
+use backend::db::AsConn;
 use backend::testing::{set_up, user};
 use backend::{with_pool, Db};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -430,9 +431,15 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
                  responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) VALUES {}",
                 placeholders(chunk.len(), 26)
             );
+            let searched: Vec<(Id, String)> = chunk
+                .iter()
+                .map(|l| {
+                    let names = [Some(l.first_name.as_str()), l.patronymic.as_deref(), Some(l.surname.as_str())];
+                    (l.id, search_text(&names, l.email.as_deref(), &[Some(l.phone.as_str())]))
+                })
+                .collect();
             let mut q = sqlx::query(&sql);
-            for l in chunk {
-                let names = [Some(l.first_name.as_str()), l.patronymic.as_deref(), Some(l.surname.as_str())];
+            for (l, (_, text)) in chunk.iter().zip(&searched) {
                 q = q
                     .bind(l.id)
                     .bind(l.person_id)
@@ -458,10 +465,11 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
                     .bind(l.created_at)
                     .bind(l.stage_changed_at)
                     .bind(1i64)
-                    .bind(search_text(&names, l.email.as_deref(), &[Some(l.phone.as_str())]))
+                    .bind(text)
                     .bind(sort_name(&l.first_name, l.patronymic.as_deref(), Some(l.surname.as_str())));
             }
             q.execute(&mut *tx).await.expect("leads");
+            backend::search::index_new_leads(&mut tx.conn(), &searched).await.expect("word suffixes");
         }
         for chunk in timeline.chunks(ROWS_PER_INSERT * 2) {
             let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 5));

@@ -26,14 +26,18 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
     let limit = backend::search::QUICK_LIMIT;
     let terms = &query.terms;
     let (hits_sql, hit_binds, test): (String, Vec<String>, &str) = match db.dialect() {
-        backend::filter::Dialect::Sqlite => (
-            format!(
-                "SELECT l.id, l.created_at FROM leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid WHERE leads_fts MATCH $1 LIMIT {}",
+        backend::filter::Dialect::Sqlite => {
+            // The word suffixes' prefix index for whole words, the trigram table for the rest.
+            let (table, matched) = match query.suffix_fts5() {
+                Some(prefixes) => ("leads_words", prefixes),
+                None => ("leads_fts", query.fts5()),
+            };
+            let sql = format!(
+                "SELECT l.id, l.created_at FROM {table} CROSS JOIN leads l ON l.id = {table}.rowid WHERE {table} MATCH $1 LIMIT {}",
                 cap + 1
-            ),
-            vec![query.fts5()],
-            "instr",
-        ),
+            );
+            (sql, vec![matched], "instr")
+        }
         backend::filter::Dialect::Postgres => {
             let patterns = query.like_patterns();
             let condition = (1..=patterns.len()).map(|i| format!("l.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");

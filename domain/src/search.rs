@@ -87,6 +87,37 @@ impl SearchQuery {
     pub fn fts5(&self) -> String {
         self.terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
     }
+
+    /// The query for the index of word suffixes ([`word_suffixes`]): each term a prefix, all
+    /// required. Only when every term is one word — a term with a dot, `@` or hyphen in it spans
+    /// words, which that index cannot join; the trigram index answers those.
+    pub fn suffix_fts5(&self) -> Option<String> {
+        let one_word = |t: &String| t.chars().all(is_word_char);
+        self.terms.iter().all(one_word).then(|| self.terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// What a word is made of, as SQLite's `ascii` tokenizer splits text: ASCII letters and digits,
+/// and every character outside ASCII.
+pub fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || !c.is_ascii()
+}
+
+/// Every suffix of at least [`MIN_WORD`] characters of every word of a search text, space
+/// separated. A term inside a word is the start of one of that word's suffixes, so a prefix
+/// query on these finds it: one index range per term, where trigrams intersect several.
+pub fn word_suffixes(search_text: &str) -> String {
+    let mut suffixes = String::new();
+    for word in search_text.split(|c: char| !is_word_char(c)) {
+        let starts: Vec<usize> = word.char_indices().map(|(at, _)| at).collect();
+        for &at in starts.iter().take((starts.len() + 1).saturating_sub(MIN_WORD)) {
+            if !suffixes.is_empty() {
+                suffixes.push(' ');
+            }
+            suffixes.push_str(&word[at..]);
+        }
+    }
+    suffixes
 }
 
 /// A piece of shown text, marked when it matched.
@@ -179,6 +210,31 @@ mod tests {
             let query = q(typed);
             assert!(query.terms.iter().all(|t| text.contains(t.as_str())), "{typed} should find {text}");
         }
+    }
+
+    #[test]
+    fn suffixes_hold_every_term_inside_a_word_as_a_prefix() {
+        assert_eq!(word_suffixes("ёлка ab петров-водкин"), "ёлка лка петров етров тров ров водкин одкин дкин кин");
+        assert_eq!(
+            word_suffixes("ivan.p@mail.ru 89876512233"),
+            "ivan van mail ail 89876512233 9876512233 876512233 76512233 6512233 512233 12233 2233 233"
+        );
+        assert_eq!(word_suffixes(""), "");
+        let text = search_text(&[Some("Пётр"), Some("Иванович"), Some("Сидоров")], Some("pit@ya.ru"), &[Some("+79876512233")]);
+        let suffixes = word_suffixes(&text);
+        let suffixes: Vec<&str> = suffixes.split(' ').collect();
+        for typed in ["петр", "ванов", "сидор", "ров", "pit", "6512", "89876512233"] {
+            let term = &q(typed).terms[0];
+            assert!(suffixes.iter().any(|s| s.starts_with(term.as_str())), "{typed}");
+        }
+    }
+
+    #[test]
+    fn suffix_queries_are_prefixes_and_only_for_whole_words() {
+        assert_eq!(q("Петр Иван").suffix_fts5().as_deref(), Some("\"петр\"* \"иван\"*"));
+        assert_eq!(q("8 987 651").suffix_fts5().as_deref(), Some("\"8987651\"*"));
+        assert_eq!(q("pit@ya петр").suffix_fts5(), None);
+        assert_eq!(q("петров-водкин").suffix_fts5(), None);
     }
 
     #[test]
