@@ -1,8 +1,9 @@
 //! How many leads match: exact up to a cap, "more than" past it.
 //!
 //! Counting a million leads costs what reading them does, and past ten thousand nobody reads the
-//! exact figure off a board column or a list header. So the board, the list and search count at
-//! most [`CAP`]` + 1` rows and say "10 000+"; the reports count exactly.
+//! exact figure off a board column or a list header. So the board and the list count at most
+//! [`CAP`]` + 1` rows and say "10 000+"; the header's search box stops at its own, smaller cap
+//! ("1 000+", see `backend::search::QUICK_COUNT_CAP`); the reports count exactly.
 
 use serde::{Deserialize, Serialize};
 
