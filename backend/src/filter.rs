@@ -79,16 +79,22 @@ impl Where {
         format!("${}", self.binds.len() + 1)
     }
 
-    /// Leads whose search text holds every term, never by a scan: on SQLite through the word
-    /// suffixes' prefix index when every term is one word, else the FTS5 trigram table; on
-    /// PostgreSQL through the pg_trgm index.
+    /// Leads whose search text holds every term, never by a scan: through the index a query
+    /// suits ([`SearchIndex::for_query`]).
     pub fn search(&mut self, dialect: Dialect, query: &SearchQuery) {
-        match dialect {
-            Dialect::Sqlite => {
-                let (table, matched) = sqlite_index(query);
-                self.with(&format!("l.id IN (SELECT rowid FROM {table} WHERE {table} MATCH {{}})"), Bind::Text(matched));
+        match SearchIndex::for_query(dialect, query) {
+            SearchIndex::Fts5Suffixes(prefixes) => {
+                self.with("l.id IN (SELECT rowid FROM leads_words WHERE leads_words MATCH {})", Bind::Text(prefixes));
+                self.contains(dialect, query.long_terms());
             }
-            Dialect::Postgres => {
+            SearchIndex::Fts5Trigrams(matched) => {
+                self.with("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {})", Bind::Text(matched))
+            }
+            SearchIndex::PgGrams(keys) => {
+                self.with("l.id IN (SELECT lead_id FROM lead_grams WHERE grams @> {}::integer[])", Bind::Text(keys));
+                self.contains_all(dialect, query);
+            }
+            SearchIndex::PgTrigrams => {
                 for pattern in query.like_patterns() {
                     self.with("l.search_text LIKE {} ESCAPE '\\'", Bind::Text(pattern));
                 }
@@ -97,18 +103,28 @@ impl Where {
     }
 
     /// The search as the table a query starts from, for reading hits in index order and
-    /// stopping early (`LIMIT`): SQLite's FTS5 table leads the join (an `IN (…)` subquery would
-    /// be read whole first); PostgreSQL's trigram conditions stay conditions on `leads l`.
-    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> String {
-        match dialect {
-            Dialect::Sqlite => {
-                let (table, matched) = sqlite_index(query);
-                self.with(&format!("{table} MATCH {{}}"), Bind::Text(matched));
-                format!("{table} CROSS JOIN leads l ON l.id = {table}.rowid")
+    /// stopping early (`LIMIT`): SQLite's FTS5 tables and PostgreSQL's grams lead the join (an
+    /// `IN (…)` subquery would be read whole first); PostgreSQL's trigram conditions stay
+    /// conditions on `leads l`.
+    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> &'static str {
+        match SearchIndex::for_query(dialect, query) {
+            SearchIndex::Fts5Suffixes(prefixes) => {
+                self.with("leads_words MATCH {}", Bind::Text(prefixes));
+                self.contains(dialect, query.long_terms());
+                "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid"
             }
-            Dialect::Postgres => {
+            SearchIndex::Fts5Trigrams(matched) => {
+                self.with("leads_fts MATCH {}", Bind::Text(matched));
+                "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid"
+            }
+            SearchIndex::PgGrams(keys) => {
+                self.with("g.grams @> {}::integer[]", Bind::Text(keys));
+                self.contains_all(dialect, query);
+                "lead_grams g JOIN leads l ON l.id = g.lead_id"
+            }
+            SearchIndex::PgTrigrams => {
                 self.search(dialect, query);
-                "leads l".into()
+                "leads l"
             }
         }
     }
@@ -117,12 +133,16 @@ impl Where {
     /// reading leads in another index's order and testing each. Same hits as [`Where::search`],
     /// as the text and the terms are folded alike.
     pub fn contains_all(&mut self, dialect: Dialect, query: &SearchQuery) {
+        self.contains(dialect, query.terms.iter().map(String::as_str));
+    }
+
+    fn contains<'t>(&mut self, dialect: Dialect, terms: impl Iterator<Item = &'t str>) {
         let test = match dialect {
             Dialect::Sqlite => "instr(l.search_text, {}) > 0",
             Dialect::Postgres => "strpos(l.search_text, {}) > 0",
         };
-        for term in &query.terms {
-            self.with(test, Bind::Text(term.clone()));
+        for term in terms {
+            self.with(test, Bind::Text(term.to_string()));
         }
     }
 
@@ -173,12 +193,25 @@ fn start_of(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
 }
 
-/// SQLite's index for a query and what to match in it: the word suffixes (migration 0010) when
-/// every term is one word, the trigram table otherwise.
-fn sqlite_index(query: &SearchQuery) -> (&'static str, String) {
-    match query.suffix_fts5() {
-        Some(prefixes) => ("leads_words", prefixes),
-        None => ("leads_fts", query.fts5()),
+/// Which index answers a query, and what to look up in it.
+#[derive(Debug, PartialEq)]
+enum SearchIndex {
+    /// SQLite, every term one word: the word suffixes' prefix index (migration 0010).
+    Fts5Suffixes(String),
+    /// SQLite, a term spanning words: the FTS5 trigram table.
+    Fts5Trigrams(String),
+    /// PostgreSQL, every term one word with a letter: the word grams' GIN (migration 0010).
+    PgGrams(String),
+    /// PostgreSQL, digits or a term spanning words: the pg_trgm index.
+    PgTrigrams,
+}
+
+impl SearchIndex {
+    fn for_query(dialect: Dialect, query: &SearchQuery) -> SearchIndex {
+        match dialect {
+            Dialect::Sqlite => query.suffix_fts5().map_or_else(|| SearchIndex::Fts5Trigrams(query.fts5()), SearchIndex::Fts5Suffixes),
+            Dialect::Postgres => query.gram_keys().map_or(SearchIndex::PgTrigrams, SearchIndex::PgGrams),
+        }
     }
 }
 
@@ -225,6 +258,23 @@ mod tests {
         let mut walked = Where::default();
         walked.contains_all(Dialect::Sqlite, &query);
         assert_eq!(walked.sql(), "instr(l.search_text, $1) > 0 AND instr(l.search_text, $2) > 0");
+    }
+
+    #[test]
+    fn words_with_letters_go_to_the_word_indexes() {
+        let query = SearchQuery::parse("Анна Александровна").unwrap();
+        let mut pg = Where::default();
+        assert_eq!(pg.search_from(Dialect::Postgres, &query), "lead_grams g JOIN leads l ON l.id = g.lead_id");
+        assert_eq!(pg.sql(), "g.grams @> $1::integer[] AND strpos(l.search_text, $2) > 0 AND strpos(l.search_text, $3) > 0");
+        let mut listed = Where::default();
+        listed.search(Dialect::Postgres, &query);
+        assert!(listed.sql().starts_with("l.id IN (SELECT lead_id FROM lead_grams WHERE grams @> $1::integer[])"));
+        assert_eq!(listed.binds.len(), 3);
+        // SQLite's prefix index keeps eight letters: a longer term is tested on the row.
+        let mut lite = Where::default();
+        lite.search_from(Dialect::Sqlite, &query);
+        assert_eq!(lite.sql(), "leads_words MATCH $1 AND instr(l.search_text, $2) > 0");
+        assert_eq!(lite.binds, vec![Bind::Text("\"анна\"* \"александ\"*".into()), Bind::Text("александровна".into())]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use domain::access::{can, lead_scope, Action};
 use domain::count::Count;
 use domain::filter::LeadFilter;
 use domain::list::ListRow;
-use domain::search::{search_text, sort_name, word_suffixes, SearchQuery};
+use domain::search::{search_text, sort_name, word_grams, word_suffixes, SearchQuery};
 use domain::user::User;
 use domain::{AppError, Id};
 
@@ -69,36 +69,63 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     Ok((rows, count))
 }
 
-/// Writes a new lead's word suffixes to SQLite's suffix index (migration 0010), in the
-/// transaction that inserts the lead. PostgreSQL's trigram index needs nothing from here.
+/// Writes a new lead's search index rows that SQL cannot compute, in the transaction that
+/// inserts the lead: its word suffixes on SQLite (migration 0010), its word grams on PostgreSQL
+/// (migration 0010 there).
 pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    if let Conn::Sqlite(c) = conn {
-        sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
-            .bind(lead_id)
-            .bind(word_suffixes(search_text))
-            .execute(&mut **c)
-            .await?;
+    match conn {
+        Conn::Sqlite(c) => {
+            sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
+                .bind(lead_id)
+                .bind(word_suffixes(search_text))
+                .execute(&mut **c)
+                .await?;
+        }
+        Conn::Postgres(c) => {
+            sqlx::query("INSERT INTO lead_grams (lead_id, grams) VALUES ($1, $2)")
+                .bind(lead_id)
+                .bind(word_grams(search_text))
+                .execute(&mut **c)
+                .await?;
+        }
     }
     Ok(())
 }
 
-/// Writes many new leads' word suffixes at once (the demo school, the benchmark's generator):
+/// Writes many new leads' index rows at once (the demo school, the benchmark's generator):
 /// `(lead id, search text)` pairs, in the transaction that inserts the leads.
 pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
-    if let (Conn::Sqlite(c), false) = (conn, leads.is_empty()) {
-        let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
-        q.push_values(leads, |mut b, (id, text)| {
-            b.push_bind(*id).push_bind(word_suffixes(text));
-        });
-        q.build().execute(&mut **c).await?;
+    if leads.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        Conn::Sqlite(c) => {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
+            q.push_values(leads, |mut b, (id, text)| {
+                b.push_bind(*id).push_bind(word_suffixes(text));
+            });
+            q.build().execute(&mut **c).await?;
+        }
+        Conn::Postgres(c) => {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO lead_grams (lead_id, grams) ");
+            q.push_values(leads, |mut b, (id, text)| {
+                b.push_bind(*id).push_bind(word_grams(text));
+            });
+            q.build().execute(&mut **c).await?;
+        }
     }
     Ok(())
 }
 
-/// Replaces a lead's word suffixes after its search text changed, in the same transaction.
+/// Replaces a lead's index rows after its search text changed, in the same transaction.
 pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    if let Conn::Sqlite(c) = conn {
-        sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
+    match conn {
+        Conn::Sqlite(c) => {
+            sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
+        }
+        Conn::Postgres(c) => {
+            sqlx::query("DELETE FROM lead_grams WHERE lead_id = $1").bind(lead_id).execute(&mut **c).await?;
+        }
     }
     index_new_lead(conn, lead_id, search_text).await
 }

@@ -28,15 +28,27 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
     let (hits_sql, hit_binds, test): (String, Vec<String>, &str) = match db.dialect() {
         backend::filter::Dialect::Sqlite => {
             // The word suffixes' prefix index for whole words, the trigram table for the rest.
+            // A term longer than the prefix index's eight letters is tested on the row.
             let (table, matched) = match query.suffix_fts5() {
                 Some(prefixes) => ("leads_words", prefixes),
                 None => ("leads_fts", query.fts5()),
             };
+            let long: Vec<String> = if table == "leads_words" { query.long_terms().map(str::to_string).collect() } else { vec![] };
+            let tests = (2..=long.len() + 1).map(|i| format!(" AND instr(l.search_text, ${i}) > 0")).collect::<String>();
             let sql = format!(
-                "SELECT l.id, l.created_at FROM {table} CROSS JOIN leads l ON l.id = {table}.rowid WHERE {table} MATCH $1 LIMIT {}",
+                "SELECT l.id, l.created_at FROM {table} CROSS JOIN leads l ON l.id = {table}.rowid WHERE {table} MATCH $1{tests} LIMIT {}",
                 cap + 1
             );
-            (sql, vec![matched], "instr")
+            (sql, [matched].into_iter().chain(long).collect(), "instr")
+        }
+        backend::filter::Dialect::Postgres if query.gram_keys().is_some() => {
+            // The word grams' GIN for words with letters, each term then tested on the row.
+            let tests = (2..=terms.len() + 1).map(|i| format!(" AND strpos(l.search_text, ${i}) > 0")).collect::<String>();
+            let sql = format!(
+                "SELECT l.id, l.created_at FROM lead_grams g JOIN leads l ON l.id = g.lead_id WHERE g.grams @> $1::integer[]{tests} LIMIT {}",
+                cap + 1
+            );
+            (sql, [query.gram_keys().unwrap_or_default()].into_iter().chain(terms.iter().cloned()).collect(), "strpos")
         }
         backend::filter::Dialect::Postgres => {
             let patterns = query.like_patterns();

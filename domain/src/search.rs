@@ -88,13 +88,76 @@ impl SearchQuery {
         self.terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
     }
 
-    /// The query for the index of word suffixes ([`word_suffixes`]): each term a prefix, all
-    /// required. Only when every term is one word — a term with a dot, `@` or hyphen in it spans
-    /// words, which that index cannot join; the trigram index answers those.
+    /// The query for the index of word suffixes ([`word_suffixes`]): each term's first
+    /// [`INDEXED_PREFIX`] characters as a prefix, all required; a longer term is then tested on
+    /// the row ([`SearchQuery::long_terms`]). Only when every term is one word — a term with a
+    /// dot, `@` or hyphen in it spans words, which that index cannot join; the trigram index
+    /// answers those.
     pub fn suffix_fts5(&self) -> Option<String> {
         let one_word = |t: &String| t.chars().all(is_word_char);
-        self.terms.iter().all(one_word).then(|| self.terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "))
+        let prefix = |t: &String| t.chars().take(INDEXED_PREFIX).collect::<String>();
+        self.terms.iter().all(one_word).then(|| self.terms.iter().map(|t| format!("\"{}\"*", prefix(t))).collect::<Vec<_>>().join(" "))
     }
+
+    /// Terms longer than the indexes keep ([`INDEXED_PREFIX`]), which the row must be tested for.
+    pub fn long_terms(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().filter(|t| t.chars().count() > INDEXED_PREFIX).map(String::as_str)
+    }
+
+    /// The keys to look up in the index of word grams ([`word_grams`]), as PostgreSQL's array
+    /// literal: a term of up to [`INDEXED_PREFIX`] characters is a gram itself; a longer one
+    /// holds its first and last grams of that length. Only when every term is one word with a
+    /// letter in it (digits are left to the trigram index, where phone numbers are selective).
+    /// Hashes can collide, so each term is then tested on the row as well.
+    pub fn gram_keys(&self) -> Option<String> {
+        let gram_word = |t: &String| t.chars().all(is_word_char) && !t.chars().all(|c| c.is_ascii_digit());
+        if !self.terms.iter().all(gram_word) {
+            return None;
+        }
+        let mut keys: Vec<i32> = Vec::new();
+        for term in &self.terms {
+            let chars: Vec<char> = term.chars().collect();
+            let last = chars.len().saturating_sub(INDEXED_PREFIX);
+            keys.push(gram_hash(&chars[..chars.len().min(INDEXED_PREFIX)]));
+            keys.push(gram_hash(&chars[last..]));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        Some(format!("{{{}}}", keys.iter().map(i32::to_string).collect::<Vec<_>>().join(",")))
+    }
+}
+
+/// The longest prefix the word-suffix index keeps, and the longest gram of the gram index.
+pub const INDEXED_PREFIX: usize = 8;
+
+/// Every distinct piece of [`MIN_WORD`] to [`INDEXED_PREFIX`] characters of every word of a
+/// search text that has a letter in it, hashed to 32 bits: PostgreSQL's GIN index of these
+/// finds a typed word as one key's list, where trigrams intersect several long ones.
+pub fn word_grams(search_text: &str) -> Vec<i32> {
+    let mut grams: Vec<i32> = Vec::new();
+    for word in search_text.split(|c: char| !is_word_char(c)).filter(|w| !w.chars().all(|c| c.is_ascii_digit())) {
+        let chars: Vec<char> = word.chars().collect();
+        for start in 0..chars.len() {
+            for len in MIN_WORD..=INDEXED_PREFIX.min(chars.len() - start) {
+                grams.push(gram_hash(&chars[start..start + len]));
+            }
+        }
+    }
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// FNV-1a over a gram's UTF-8 bytes: fixed, so the index and the queries agree across releases.
+fn gram_hash(gram: &[char]) -> i32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut utf8 = [0u8; 4];
+    for c in gram {
+        for byte in c.encode_utf8(&mut utf8).bytes() {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+    }
+    i32::from_ne_bytes(hash.to_ne_bytes())
 }
 
 /// What a word is made of, as SQLite's `ascii` tokenizer splits text: ASCII letters and digits,
@@ -235,6 +298,26 @@ mod tests {
         assert_eq!(q("8 987 651").suffix_fts5().as_deref(), Some("\"8987651\"*"));
         assert_eq!(q("pit@ya петр").suffix_fts5(), None);
         assert_eq!(q("петров-водкин").suffix_fts5(), None);
+    }
+
+    #[test]
+    fn grams_hold_every_short_term_and_both_ends_of_a_long_one() {
+        let text = search_text(&[Some("Пётр"), Some("Александрович"), Some("Сидоров")], Some("pit@ya.ru"), &[Some("+79876512233")]);
+        let grams = word_grams(&text);
+        for typed in ["петр", "сидоров", "идор", "ров", "pit", "александрович", "Сандрович", "петр сидор"]
+        {
+            let keys = q(typed).gram_keys().unwrap();
+            let keys: Vec<i32> = keys.trim_matches(['{', '}']).split(',').map(|k| k.parse().unwrap()).collect();
+            assert!(keys.iter().all(|k| grams.binary_search(k).is_ok()), "{typed}");
+        }
+        assert!(q("ивано").gram_keys().unwrap() != q("петро").gram_keys().unwrap());
+        // Digits go to the trigram index, and so do terms spanning words.
+        assert!(!grams.contains(&gram_hash(&['9', '8', '7'])));
+        assert_eq!(q("98765").gram_keys(), None);
+        assert_eq!(q("петр 98765").gram_keys(), None);
+        assert_eq!(q("pit@ya").gram_keys(), None);
+        assert_eq!(q("александрович").long_terms().collect::<Vec<_>>(), vec!["александрович"]);
+        assert_eq!(q("александрович").suffix_fts5().as_deref(), Some("\"александ\"*"));
     }
 
     #[test]
