@@ -91,7 +91,7 @@ impl Where {
                 self.with("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {})", Bind::Text(matched))
             }
             SearchIndex::PgGrams(keys) => {
-                self.with("l.id IN (SELECT lead_id FROM lead_grams WHERE grams @> {}::integer[])", Bind::Text(keys));
+                self.with("l.search_grams @> {}::integer[]", Bind::Text(keys));
                 self.contains_all(dialect, query);
             }
             SearchIndex::PgTrigrams => {
@@ -103,9 +103,8 @@ impl Where {
     }
 
     /// The search as the table a query starts from, for reading hits in index order and
-    /// stopping early (`LIMIT`): SQLite's FTS5 tables and PostgreSQL's grams lead the join (an
-    /// `IN (…)` subquery would be read whole first); PostgreSQL's trigram conditions stay
-    /// conditions on `leads l`.
+    /// stopping early (`LIMIT`): SQLite's FTS5 tables lead the join (an `IN (…)` subquery would
+    /// be read whole first); PostgreSQL's indexes are on `leads l` itself.
     pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> &'static str {
         match SearchIndex::for_query(dialect, query) {
             SearchIndex::Fts5Suffixes(prefixes) => {
@@ -117,12 +116,7 @@ impl Where {
                 self.with("leads_fts MATCH {}", Bind::Text(matched));
                 "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid"
             }
-            SearchIndex::PgGrams(keys) => {
-                self.with("g.grams @> {}::integer[]", Bind::Text(keys));
-                self.contains_all(dialect, query);
-                "lead_grams g JOIN leads l ON l.id = g.lead_id"
-            }
-            SearchIndex::PgTrigrams => {
+            SearchIndex::PgGrams(_) | SearchIndex::PgTrigrams => {
                 self.search(dialect, query);
                 "leads l"
             }
@@ -200,7 +194,7 @@ enum SearchIndex {
     Fts5Suffixes(String),
     /// SQLite, a term spanning words: the FTS5 trigram table.
     Fts5Trigrams(String),
-    /// PostgreSQL, every term one word with a letter: the word grams' GIN (migration 0010).
+    /// PostgreSQL, every term one word with a letter: the GIN of `leads.search_grams` (migration 0010).
     PgGrams(String),
     /// PostgreSQL, digits or a term spanning words: the pg_trgm index.
     PgTrigrams,
@@ -264,12 +258,9 @@ mod tests {
     fn words_with_letters_go_to_the_word_indexes() {
         let query = SearchQuery::parse("Анна Александровна").unwrap();
         let mut pg = Where::default();
-        assert_eq!(pg.search_from(Dialect::Postgres, &query), "lead_grams g JOIN leads l ON l.id = g.lead_id");
-        assert_eq!(pg.sql(), "g.grams @> $1::integer[] AND strpos(l.search_text, $2) > 0 AND strpos(l.search_text, $3) > 0");
-        let mut listed = Where::default();
-        listed.search(Dialect::Postgres, &query);
-        assert!(listed.sql().starts_with("l.id IN (SELECT lead_id FROM lead_grams WHERE grams @> $1::integer[])"));
-        assert_eq!(listed.binds.len(), 3);
+        assert_eq!(pg.search_from(Dialect::Postgres, &query), "leads l");
+        assert_eq!(pg.sql(), "l.search_grams @> $1::integer[] AND strpos(l.search_text, $2) > 0 AND strpos(l.search_text, $3) > 0");
+        assert_eq!(pg.binds.len(), 3);
         // SQLite's prefix index keeps eight letters: a longer term is tested on the row.
         let mut lite = Where::default();
         lite.search_from(Dialect::Sqlite, &query);

@@ -2,7 +2,7 @@
 
 use crate::db::{Conn, Db};
 use crate::error::Result;
-use crate::filter::Where;
+use crate::filter::{Dialect, Where};
 use crate::list;
 use crate::rows::now;
 use crate::{bind_all, settings, with_pool};
@@ -11,7 +11,7 @@ use domain::access::{can, lead_scope, Action};
 use domain::count::Count;
 use domain::filter::LeadFilter;
 use domain::list::ListRow;
-use domain::search::{search_text, sort_name, word_grams, word_suffixes, SearchQuery};
+use domain::search::{array_literal, search_text, sort_name, word_grams, word_suffixes, SearchQuery};
 use domain::user::User;
 use domain::{AppError, Id};
 
@@ -69,63 +69,43 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     Ok((rows, count))
 }
 
-/// Writes a new lead's search index rows that SQL cannot compute, in the transaction that
-/// inserts the lead: its word suffixes on SQLite (migration 0010), its word grams on PostgreSQL
-/// (migration 0010 there).
+/// A lead's word grams as the value of `leads.search_grams` (PostgreSQL, migration 0010), which
+/// the statements writing its search text write too; SQLite has no such column.
+pub fn grams_value(search_text: &str) -> String {
+    array_literal(&word_grams(search_text))
+}
+
+/// Writes a new lead's word suffixes to SQLite's word index (migration 0010), in the transaction
+/// that inserts the lead. PostgreSQL's grams are a column of the lead, written with it.
 pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    match conn {
-        Conn::Sqlite(c) => {
-            sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
-                .bind(lead_id)
-                .bind(word_suffixes(search_text))
-                .execute(&mut **c)
-                .await?;
-        }
-        Conn::Postgres(c) => {
-            sqlx::query("INSERT INTO lead_grams (lead_id, grams) VALUES ($1, $2)")
-                .bind(lead_id)
-                .bind(word_grams(search_text))
-                .execute(&mut **c)
-                .await?;
-        }
+    if let Conn::Sqlite(c) = conn {
+        sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
+            .bind(lead_id)
+            .bind(word_suffixes(search_text))
+            .execute(&mut **c)
+            .await?;
     }
     Ok(())
 }
 
-/// Writes many new leads' index rows at once (the demo school, the benchmark's generator):
-/// `(lead id, search text)` pairs, in the transaction that inserts the leads.
+/// Writes many new leads' word suffixes at once on SQLite (the demo school, the benchmark's
+/// generator): `(lead id, search text)` pairs, in the transaction that inserts the leads.
 pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
-    if leads.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        Conn::Sqlite(c) => {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
-            q.push_values(leads, |mut b, (id, text)| {
-                b.push_bind(*id).push_bind(word_suffixes(text));
-            });
-            q.build().execute(&mut **c).await?;
-        }
-        Conn::Postgres(c) => {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO lead_grams (lead_id, grams) ");
-            q.push_values(leads, |mut b, (id, text)| {
-                b.push_bind(*id).push_bind(word_grams(text));
-            });
-            q.build().execute(&mut **c).await?;
-        }
+    if let (Conn::Sqlite(c), false) = (conn, leads.is_empty()) {
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
+        q.push_values(leads, |mut b, (id, text)| {
+            b.push_bind(*id).push_bind(word_suffixes(text));
+        });
+        q.build().execute(&mut **c).await?;
     }
     Ok(())
 }
 
-/// Replaces a lead's index rows after its search text changed, in the same transaction.
+/// Replaces a lead's word suffixes on SQLite after its search text changed, in the same
+/// transaction.
 pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    match conn {
-        Conn::Sqlite(c) => {
-            sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
-        }
-        Conn::Postgres(c) => {
-            sqlx::query("DELETE FROM lead_grams WHERE lead_id = $1").bind(lead_id).execute(&mut **c).await?;
-        }
+    if let Conn::Sqlite(c) = conn {
+        sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
     }
     index_new_lead(conn, lead_id, search_text).await
 }
@@ -147,6 +127,10 @@ struct Unindexed {
 /// is nothing to do: every lead has a first name, so its search text is never empty once
 /// written. Walks the ids upwards, so a million leads are read once, not once per batch.
 pub async fn backfill(db: &Db) -> Result<()> {
+    let update = match db.dialect() {
+        Dialect::Sqlite => "UPDATE leads SET search_text = $1, sort_name = $2 WHERE id = $3",
+        Dialect::Postgres => "UPDATE leads SET search_text = $1, sort_name = $2, search_grams = $4::integer[] WHERE id = $3",
+    };
     let mut after: Id = 0;
     loop {
         let rows: Vec<Unindexed> = with_pool!(db, pool => sqlx::query_as(
@@ -169,12 +153,11 @@ pub async fn backfill(db: &Db) -> Result<()> {
                     // A blank name: mark it done.
                     text = " ".into();
                 }
-                sqlx::query("UPDATE leads SET search_text = $1, sort_name = $2 WHERE id = $3")
-                    .bind(&text)
-                    .bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()))
-                    .bind(r.id)
-                    .execute(&mut *tx)
-                    .await?;
+                let mut q = sqlx::query(update).bind(&text).bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref())).bind(r.id);
+                if db.dialect() == Dialect::Postgres {
+                    q = q.bind(grams_value(&text));
+                }
+                q.execute(&mut *tx).await?;
                 reindex_lead(&mut crate::db::AsConn::conn(&mut tx), r.id, &text).await?;
             }
             tx.commit().await?;

@@ -379,7 +379,7 @@ both!(search_uses_its_index, |db| async move {
     let cases = if db.backend_name() == "sqlite" {
         [("98765", "leads_words"), ("петрова анна", "leads_words"), ("pit@mail", "leads_fts")]
     } else {
-        [("98765", "leads_search"), ("петрова анна", "lead_grams_gin"), ("pit@mail", "leads_search")]
+        [("98765", "leads_search"), ("петрова анна", "leads_grams"), ("pit@mail", "leads_search")]
     };
     for (typed, index) in cases {
         let mut search = backend::filter::Where::default();

@@ -187,6 +187,12 @@ both!(demo_fills_a_school, |db| async move {
     let shown: i64 = board.columns.iter().map(|c| c.count.value).sum();
     assert!(shown > 300 && shown <= 600, "{shown}");
     assert!(board.columns.iter().all(|c| c.cards.len() as i64 == c.count.value.min(board::PAGE)));
+    // Its leads are searchable by name: the demo writes the word indexes too.
+    let (id, surname, first): (i64, String, String) =
+        backend::with_pool!(&db, pool => sqlx::query_as("SELECT id, surname, first_name FROM leads ORDER BY id DESC LIMIT 1").fetch_one(pool).await)
+            .unwrap();
+    let (found, _) = backend::search::quick(&db, &owner, &format!("{surname} {first}")).await.unwrap();
+    assert!(found.iter().any(|r| r.id == id), "{surname} {first}");
     // A lead created after the demo gets a fresh id (sequences were moved past the data).
     let first = stages::list_stages(&db).await.unwrap()[0].id;
     let lead = leads::create_lead(&db, &owner, draft("После демо", first, "")).await.unwrap();

@@ -44,10 +44,7 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
         backend::filter::Dialect::Postgres if query.gram_keys().is_some() => {
             // The word grams' GIN for words with letters, each term then tested on the row.
             let tests = (2..=terms.len() + 1).map(|i| format!(" AND strpos(l.search_text, ${i}) > 0")).collect::<String>();
-            let sql = format!(
-                "SELECT l.id, l.created_at FROM lead_grams g JOIN leads l ON l.id = g.lead_id WHERE g.grams @> $1::integer[]{tests} LIMIT {}",
-                cap + 1
-            );
+            let sql = format!("SELECT l.id, l.created_at FROM leads l WHERE l.search_grams @> $1::integer[]{tests} LIMIT {}", cap + 1);
             (sql, [query.gram_keys().unwrap_or_default()].into_iter().chain(terms.iter().cloned()).collect(), "strpos")
         }
         backend::filter::Dialect::Postgres => {

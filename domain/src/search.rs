@@ -123,7 +123,7 @@ impl SearchQuery {
         }
         keys.sort_unstable();
         keys.dedup();
-        Some(format!("{{{}}}", keys.iter().map(i32::to_string).collect::<Vec<_>>().join(",")))
+        Some(array_literal(&keys))
     }
 }
 
@@ -146,6 +146,12 @@ pub fn word_grams(search_text: &str) -> Vec<i32> {
     grams.sort_unstable();
     grams.dedup();
     grams
+}
+
+/// Numbers as PostgreSQL's array literal, `{1,-2,3}`: how grams travel as one text parameter
+/// (cast with `::integer[]`), which either database's driver can bind.
+pub fn array_literal(numbers: &[i32]) -> String {
+    format!("{{{}}}", numbers.iter().map(i32::to_string).collect::<Vec<_>>().join(","))
 }
 
 /// FNV-1a over a gram's UTF-8 bytes: fixed, so the index and the queries agree across releases.
