@@ -35,6 +35,10 @@ test('signing in is required, wrong passwords are refused, and the board shows t
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(pageWidth).toBeLessThanOrEqual(360);
   }
+  // The top bar's first row holds the search box and "sign out" side by side at either size.
+  const searchBox = (await page.getByTestId('search').boundingBox())!;
+  const signOut = (await page.getByRole('button', { name: 'Выйти' }).boundingBox())!;
+  expect(Math.abs(signOut.y + signOut.height / 2 - (searchBox.y + searchBox.height / 2))).toBeLessThan(12);
   await page.screenshot({ path: info.outputPath('board.png') });
 
   await page.getByRole('button', { name: 'Выйти' }).click();
