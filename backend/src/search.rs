@@ -6,7 +6,6 @@ use crate::filter::{Dialect, Where};
 use crate::list;
 use crate::rows::now;
 use crate::{bind_all, settings, with_pool};
-use chrono::{DateTime, Utc};
 use domain::access::{can, lead_scope, Action};
 use domain::count::Count;
 use domain::filter::LeadFilter;
@@ -23,20 +22,23 @@ pub const QUICK_LIMIT: usize = 8;
 /// found sooner by reading leads newest first than by sorting every hit the index holds.
 pub const QUICK_COUNT_CAP: i64 = 1_000;
 
+/// One of the newest hits, with how many hits the index gave (up to the cap and one more).
 #[derive(sqlx::FromRow)]
 struct Hit {
     id: Id,
-    created_at: DateTime<Utc>,
+    hits: i64,
 }
 
 /// The quick answer to what was typed: the newest matching leads `user` may see (archived ones
 /// too, marked), and how many match in all (up to [`QUICK_COUNT_CAP`]).
 ///
 /// Two plans, chosen by the count. The index gives up to the cap's worth of hits in its own
-/// order, which is the count. When that is all of them, they are sorted here. When there are
-/// more — a surname alone is twelve thousand leads in a school of a million — sorting them all
-/// is what made a common word slow (150–220 ms), so the leads are read newest first and each
-/// tested instead: with more than a thousand hits, eight turn up within the newest few thousand.
+/// order, and the database answers their count and the newest eight of them (sending a
+/// thousand rows to the server to sort cost more than the search: sqlx hands SQLite's rows over
+/// one by one). When that is all of them, that is the answer. When there are more — a surname
+/// alone is twelve thousand leads in a school of a million — sorting them all is what made a
+/// common word slow (150–220 ms), so the leads are read newest first and each tested instead:
+/// with more than a thousand hits, eight turn up within the newest few thousand.
 pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, Count)> {
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
@@ -48,22 +50,22 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
 
     let mut indexed = visible.clone();
     let from = indexed.search_from(dialect, &query);
-    let sql = format!("SELECT l.id, l.created_at FROM {from} WHERE {} LIMIT {}", indexed.sql(), QUICK_COUNT_CAP + 1);
-    let mut hits: Vec<Hit> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, Hit>(&sql), &indexed.binds).fetch_all(pool).await)?;
-    let count = Count::capped_at(i64::try_from(hits.len()).unwrap_or(i64::MAX), QUICK_COUNT_CAP);
+    let sql = format!(
+        "SELECT id, COUNT(*) OVER () AS hits FROM (SELECT l.id, l.created_at FROM {from} WHERE {} LIMIT {}) AS found \
+         ORDER BY created_at DESC, id DESC LIMIT {QUICK_LIMIT}",
+        indexed.sql(),
+        QUICK_COUNT_CAP + 1
+    );
+    let hits: Vec<Hit> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, Hit>(&sql), &indexed.binds).fetch_all(pool).await)?;
+    let count = Count::capped_at(hits.first().map_or(0, |h| h.hits), QUICK_COUNT_CAP);
 
     let newest: Vec<Id> = if count.more {
         let mut walked = visible;
         walked.contains_all(dialect, &query);
-        let sql = format!(
-            "SELECT l.id, l.created_at FROM leads l WHERE {} ORDER BY l.created_at DESC, l.id DESC LIMIT {QUICK_LIMIT}",
-            walked.sql()
-        );
-        let found: Vec<Hit> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, Hit>(&sql), &walked.binds).fetch_all(pool).await)?;
-        found.into_iter().map(|h| h.id).collect()
+        let sql = format!("SELECT l.id FROM leads l WHERE {} ORDER BY l.created_at DESC, l.id DESC LIMIT {QUICK_LIMIT}", walked.sql());
+        with_pool!(db, pool => bind_all!(sqlx::query_scalar::<_, Id>(&sql), &walked.binds).fetch_all(pool).await)?
     } else {
-        hits.sort_unstable_by_key(|h| std::cmp::Reverse((h.created_at, h.id)));
-        hits.into_iter().take(QUICK_LIMIT).map(|h| h.id).collect()
+        hits.into_iter().map(|h| h.id).collect()
     };
     let rows = list::rows_in_order(db, &newest, &settings.timezone, domain::list::SortKey::Created).await?;
     Ok((rows, count))

@@ -53,14 +53,16 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
             (format!("SELECT l.id, l.created_at FROM leads l WHERE {condition} LIMIT {}", cap + 1), patterns, "strpos")
         }
     };
-    let hits: Vec<(i64, chrono::DateTime<chrono::Utc>)> = with_pool!(db, pool => {
-        let mut q = sqlx::query_as(&hits_sql);
+    // The newest eight hits and their count, sorted by the database.
+    let newest = format!("SELECT id, COUNT(*) OVER () FROM ({hits_sql}) AS found ORDER BY created_at DESC, id DESC LIMIT {limit}");
+    let hits: Vec<(i64, i64)> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&newest);
         for b in &hit_binds {
             q = q.bind(b);
         }
         q.fetch_all(pool).await.expect("floor hits")
     });
-    if hits.len() as i64 > cap {
+    let shown: Vec<i64> = if hits.first().is_some_and(|(_, count)| *count > cap) {
         let condition = (1..=terms.len()).map(|i| format!("{test}(l.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
         let walk = format!("SELECT l.id FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}");
         with_pool!(db, pool => {
@@ -69,7 +71,15 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
                 q = q.bind(t);
             }
             q.fetch_all(pool).await.expect("floor walk")
-        });
+        })
+    } else {
+        hits.into_iter().map(|(id, _)| id).collect()
+    };
+    // And the rows shown.
+    if !shown.is_empty() {
+        let ids = shown.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let rows = format!("SELECT {} FROM leads l {} WHERE l.id IN ({ids})", backend::list::ROW_COLUMNS, backend::list::ROW_JOINS);
+        with_pool!(db, pool => sqlx::query(&rows).fetch_all(pool).await.map(|_| ())).expect("floor rows");
     }
 }
 
