@@ -38,8 +38,8 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
     }
     let search_text = new.search_text();
     let searched = diff.iter().any(|c| SEARCHED.contains(&c.field));
-    // PostgreSQL's leads carry their word grams (migration 0010).
-    let grams = (db.dialect() == Dialect::Postgres).then(|| crate::search::grams_value(&search_text));
+    // PostgreSQL's leads carry their word grams (migration 0010), rewritten when the text changes.
+    let grams = (searched && db.dialect() == Dialect::Postgres).then(|| crate::search::grams_value(&search_text));
     let update_sql = format!(
         "UPDATE leads SET person_id = $1, first_name = $2, patronymic = $3, surname = $4, phone = $5, extra_phone = $6, email = $7, \
          gender = $8, birth_date = $9, desired_start = $10, branch_id = $11, category_id = $12, gearbox = $13, channel_id = $14, \

@@ -65,8 +65,7 @@ impl SearchQuery {
         let mut terms: Vec<String> = Vec::new();
         for word in fold(typed).split(|c: char| c.is_whitespace() || c == ',') {
             let word = word.trim_matches(|c: char| "()\"'".contains(c));
-            let long_enough =
-                if word.chars().all(|c| c.is_ascii_digit()) { word.len() >= MIN_DIGITS } else { word.chars().count() >= MIN_WORD };
+            let long_enough = if all_digits(word) { word.len() >= MIN_DIGITS } else { word.chars().count() >= MIN_WORD };
             if long_enough && !terms.iter().any(|t| t == word) {
                 terms.push(word.to_string());
             }
@@ -110,7 +109,7 @@ impl SearchQuery {
     /// letter in it (digits are left to the trigram index, where phone numbers are selective).
     /// Hashes can collide, so each term is then tested on the row as well.
     pub fn gram_keys(&self) -> Option<String> {
-        let gram_word = |t: &String| t.chars().all(is_word_char) && !t.chars().all(|c| c.is_ascii_digit());
+        let gram_word = |t: &String| t.chars().all(is_word_char) && !all_digits(t);
         if !self.terms.iter().all(gram_word) {
             return None;
         }
@@ -135,7 +134,7 @@ pub const INDEXED_PREFIX: usize = 8;
 /// finds a typed word as one key's list, where trigrams intersect several long ones.
 pub fn word_grams(search_text: &str) -> Vec<i32> {
     let mut grams: Vec<i32> = Vec::new();
-    for word in search_text.split(|c: char| !is_word_char(c)).filter(|w| !w.chars().all(|c| c.is_ascii_digit())) {
+    for word in words(search_text).filter(|w| !all_digits(w)) {
         let chars: Vec<char> = word.chars().collect();
         for start in 0..chars.len() {
             for len in MIN_WORD..=INDEXED_PREFIX.min(chars.len() - start) {
@@ -172,12 +171,21 @@ pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || !c.is_ascii()
 }
 
+/// The words of a search text, as the word indexes split it (see [`is_word_char`]).
+fn words(search_text: &str) -> impl Iterator<Item = &str> {
+    search_text.split(|c: char| !is_word_char(c))
+}
+
+fn all_digits(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Every suffix of at least [`MIN_WORD`] characters of every word of a search text, space
 /// separated. A term inside a word is the start of one of that word's suffixes, so a prefix
 /// query on these finds it: one index range per term, where trigrams intersect several.
 pub fn word_suffixes(search_text: &str) -> String {
     let mut suffixes = String::new();
-    for word in search_text.split(|c: char| !is_word_char(c)) {
+    for word in words(search_text) {
         let starts: Vec<usize> = word.char_indices().map(|(at, _)| at).collect();
         for &at in starts.iter().take((starts.len() + 1).saturating_sub(MIN_WORD)) {
             if !suffixes.is_empty() {
