@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 // The binary and site come from the test script (make test); the defaults fit a plain
-// `cargo leptos build --release` in this checkout.
+// `cargo leptos build --release --split` in this checkout.
 const bin = process.env.VORONKA_BIN ?? '../target/release/voronka';
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
 

@@ -11,7 +11,7 @@ export CI=true
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 LEADS="${BENCH_LEADS:-1000000}"
 
-cargo leptos build --release
+cargo leptos build --release --split
 cargo build --release -p bench
 BENCH="$CARGO_TARGET_DIR/release/voronka-bench"
 status=0

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/tools.sh
 . scripts/env.sh
 
-cargo leptos build --release
+cargo leptos build --release --split
 db="${VORONKA_DEMO_DB:-voronka-demo.db}"
 rm -f "$db" "$db-wal" "$db-shm"
 export DATABASE_URL="sqlite://$db"

@@ -2,7 +2,7 @@
 # A bounded schemathesis run against the API's own OpenAPI document: every operation with
 # generated inputs (valid and not), failing on any 5xx or a response that breaks the schema.
 # Starts a demo school on a scratch SQLite file with a token holding every scope.
-# Needs the release binary (`cargo leptos build --release`); installs schemathesis into a venv.
+# Needs the release binary (`cargo leptos build --release --split`); installs schemathesis into a venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh

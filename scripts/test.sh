@@ -33,7 +33,7 @@ say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend
 
 say "release build for the browser tests"
-cargo leptos build --release
+cargo leptos build --release --split
 
 say "Playwright (Chromium: 1280x800 and 360x740 touch)"
 cd end2end

@@ -21,8 +21,8 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
-use routes::settings::{SettingsRoute, Tab};
+use leptos_router::{path, Lazy, SsrMode};
+use routes::lazy;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,21 +63,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=routes::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=routes::setup::SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=routes::board::BoardPage ssr=SsrMode::Async />
-                    <Route path=path!("/leads") view=routes::list::ListPage ssr=SsrMode::Async />
-                    <Route path=path!("/leads/new") view=routes::new_lead::NewLeadPage ssr=SsrMode::Async />
-                    <Route path=path!("/leads/:id") view=routes::lead::LeadPage ssr=SsrMode::Async />
-                    <Route path=path!("/calls") view=routes::calls::CallsPage ssr=SsrMode::Async />
-                    <Route path=path!("/tasks") view=routes::tasks::TasksRoute ssr=SsrMode::Async />
-                    <Route path=path!("/import") view=routes::import::ImportRoute ssr=SsrMode::Async />
-                    <Route path=path!("/settings/automation") view=routes::automation::AutomationRoute ssr=SsrMode::Async />
-                    <Route path=path!("/settings/groups") view=routes::groups::GroupsRoute ssr=SsrMode::Async />
-                    <Route path=path!("/settings/api") view=routes::tokens::TokensRoute ssr=SsrMode::Async />
-                    <Route path=path!("/reports") view=routes::reports::ReportsRoute ssr=SsrMode::Async />
-                    <Route path=path!("/settings/stages") view=|| view! { <SettingsRoute tab=Tab::Stages /> } ssr=SsrMode::Async />
-                    <Route path=path!("/settings/dictionaries") view=|| view! { <SettingsRoute tab=Tab::Dictionaries /> } ssr=SsrMode::Async />
-                    <Route path=path!("/settings/users") view=|| view! { <SettingsRoute tab=Tab::Staff /> } ssr=SsrMode::Async />
-                    <Route path=path!("/settings/school") view=|| view! { <SettingsRoute tab=Tab::School /> } ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=|| view! { <SettingsRoute tab=Tab::Stages /> } ssr=SsrMode::Async />
+                    <Route path=path!("/leads") view={Lazy::<lazy::LeadList>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/leads/new") view={Lazy::<lazy::NewLead>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/leads/:id") view={Lazy::<lazy::LeadCard>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/calls") view={Lazy::<lazy::Calls>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tasks") view={Lazy::<lazy::Tasks>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/import") view={Lazy::<lazy::Import>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/automation") view={Lazy::<lazy::Automation>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/groups") view={Lazy::<lazy::Groups>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/api") view={Lazy::<lazy::Tokens>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports") view={Lazy::<lazy::Reports>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/stages") view={Lazy::<lazy::SettingsStages>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/dictionaries") view={Lazy::<lazy::SettingsDictionaries>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/users") view={Lazy::<lazy::SettingsStaff>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/school") view={Lazy::<lazy::SettingsSchool>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<lazy::SettingsStages>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -5,6 +5,7 @@ pub mod board;
 pub mod calls;
 pub mod groups;
 pub mod import;
+pub mod lazy;
 pub mod lead;
 pub mod list;
 pub mod login;
