@@ -47,6 +47,27 @@ test('signing in is required, wrong passwords are refused, and the board shows t
   await expect(page).toHaveURL(`${demoURL}/login`);
 });
 
+test('the board downloads one WASM file; a page opened later fetches its own', async ({ page }, info) => {
+  const demoURL = demoUrlOf(info);
+  await signIn(page, info, demoUser(info, 'board'));
+  const wasm: string[] = [];
+  page.on('request', r => {
+    const file = new URL(r.url()).pathname.split('/').pop()!;
+    if (file.endsWith('.wasm')) wasm.push(file);
+  });
+  await page.goto(`${demoURL}/`);
+  await hydrated(page);
+  expect(wasm).toEqual(['voronka.wasm']);
+
+  // The list is split off (cargo leptos build --split): its code comes when it is opened.
+  wasm.length = 0;
+  await page.goto(`${demoURL}/leads`);
+  await hydrated(page);
+  await expect(page.locator('h1')).toHaveText('Список лидов');
+  expect(wasm).toContain('voronka.wasm');
+  expect(wasm.some(f => f.startsWith('split___lead_list_view'))).toBe(true);
+});
+
 test('a user switches to English and the interface follows, also after signing in again', async ({ page }, info) => {
   const demoURL = demoUrlOf(info);
   const login = demoUser(info, 'language');

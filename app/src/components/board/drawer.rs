@@ -2,7 +2,7 @@
 //! where it was; on a phone (and for a new tab) the link opens the full page.
 
 use super::state::BoardCtx;
-use crate::api::lead::{lead_details, lead_timeline};
+use crate::api::lead::{lead_details, lead_timeline, LeadView, TimelineItem};
 use crate::components::errors::ErrorMessage;
 use crate::components::lead::timeline::KIND_GROUPS;
 use crate::components::lead::LeadCard;
@@ -77,11 +77,18 @@ fn Drawer(id: Id) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (lead.await, timeline.await) {
-                        (Ok(view), Ok(items)) => view! { <LeadCard view timeline=items group refresh /> }.into_any(),
+                        (Ok(view), Ok(items)) => card(view, items, group, refresh).await,
                         (Err(e), _) | (_, Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
                     }
                 })}
             </Suspense>
         </aside>
     }
+}
+
+/// The card's code (with its editor and timeline, shared with the lead's page) is split off with
+/// `cargo leptos build --split` and fetched when the first drawer opens, not with the board.
+#[lazy]
+async fn card(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'static str>, refresh: RwSignal<u32>) -> AnyView {
+    view! { <LeadCard view timeline group refresh /> }.into_any()
 }
