@@ -60,9 +60,9 @@ export async function stageOf(page: Page, leadId: string): Promise<string | null
 
 /** Prints page errors and console errors (a Rust panic's message comes through the console). */
 export function reportErrors(page: Page) {
-  page.on('pageerror', e => console.log(`page error: ${e.message}`));
+  page.on('pageerror', e => console.log(`page error at ${page.url()}: ${e.message}`));
   page.on('console', m => {
     const text = m.text();
-    if (m.type() === 'error' && !text.includes('status of 4') && !text.includes('ERR_FAILED')) console.log(`console: ${text.slice(0, 400)}`);
+    if (m.type() === 'error' && !text.includes('status of 4') && !text.includes('ERR_FAILED')) console.log(`console at ${page.url()}: ${text.slice(0, 400)}`);
   });
 }
