@@ -2,8 +2,8 @@
 //!
 //! Built with `cargo leptos build --split`, each `LazyRoute` below gets a WASM file of its own
 //! (code two pages share goes into a shared file), so the first load carries the board, the
-//! header and the sign-in page only. Without `--split` (the test build, `cargo leptos watch`)
-//! the same routes render from the one bundle.
+//! header and the sign-in page only (`make run`, `make test` and the benchmarks build so). Without
+//! `--split` (`cargo leptos watch`) the same routes render from the one bundle.
 //!
 //! Pages start their own data loading inside their components, so `data()` holds nothing: on
 //! the first load the server has already sent that data with the page, and a later navigation
