@@ -61,6 +61,10 @@ pub fn PulseWatcher() -> impl IntoView {
         state.asks.track();
         spawn_local(async move {
             let Ok(p) = load_pulse().await else { return };
+            // The page was left while the answer was on its way.
+            if pending.is_disposed() {
+                return;
+            }
             pending.update_value(|pending| {
                 // A task no longer falling due soon was done or moved: its reminder is off.
                 pending.retain(|id, due| *due <= p.now || p.due_soon.iter().any(|d| d.task_id == *id && d.due_at == *due));

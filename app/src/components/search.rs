@@ -54,13 +54,14 @@ pub fn SearchBox() -> impl IntoView {
         };
         set_timeout(
             move || {
-                if asked.get_value() != n {
+                // The box is gone (the page was left) or newer text was typed.
+                if asked.try_get_value() != Some(n) {
                     return;
                 }
                 spawn_local(async move {
                     let result = quick_search(typed).await;
                     // Only the answer to the latest text is shown.
-                    if asked.get_value() == n {
+                    if asked.try_get_value() == Some(n) {
                         answer.set(match result {
                             Ok(found) => Answer::Found(query, found),
                             Err(e) => Answer::Failed(e),

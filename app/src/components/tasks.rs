@@ -82,14 +82,14 @@ pub fn TaskForm(
                         title.set(String::new());
                     }
                     refresh_pulse();
-                    on_saved.run(());
+                    on_saved.try_run(());
                 }
                 Err(e @ AppError::Validation { .. }) => error.set(Some(e)),
                 Err(e) => {
                     let conflict = matches!(e, AppError::Conflict { .. });
                     toasts.push(e);
                     if conflict {
-                        on_saved.run(());
+                        on_saved.try_run(());
                     }
                 }
             }
@@ -173,7 +173,7 @@ pub fn TaskList(
                 Err(e) => toasts.push(e),
             }
             refresh_pulse();
-            on_change.run(());
+            on_change.try_run(());
         });
     };
     view! {

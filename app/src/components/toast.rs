@@ -47,8 +47,10 @@ impl Toasts {
         self.show(Toast::TaskDue { title, lead_id }, Duration::from_secs(30));
     }
 
+    /// Shows nothing once the page that owned the list was left: an answer that arrives after
+    /// the user moved on has no corner to appear in.
     fn show(&self, toast: Toast, for_how_long: Duration) {
-        let id = self.next.get_value();
+        let Some(id) = self.next.try_get_value() else { return };
         self.next.set_value(id + 1);
         self.items.update(|v| v.push((id, toast)));
         let items = self.items;

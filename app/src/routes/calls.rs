@@ -81,9 +81,11 @@ fn Caller(state: CallListState, query: Memo<String>, stages: Vec<Stage>) -> impl
     // The last call logged as unanswered, and when its call-back task is due.
     let logged = RwSignal::new(None::<(String, chrono::NaiveDateTime)>);
     let go = move |s: CallStep| {
+        // Also called when an answer arrives, by which time the page may have been left.
+        let Some(query) = query.try_get_untracked() else { return };
         busy.set(true);
         spawn_local(async move {
-            match call_list(query.get_untracked(), s).await {
+            match call_list(query, s).await {
                 Ok(next) => {
                     state.set(next);
                     step.set(Step::Outcome);
@@ -277,7 +279,9 @@ fn ReachedForm(row: ListRow, stages: StoredValue<Vec<Stage>>, busy: RwSignal<boo
         busy.set(true);
         spawn_local(async move {
             match call_reached(id, note.get_untracked(), to_stage.get_untracked(), reason.get_untracked(), version).await {
-                Ok(()) => on_done.run(()),
+                Ok(()) => {
+                    on_done.try_run(());
+                }
                 Err(e) => {
                     toasts.push(e);
                     busy.set(false);

@@ -184,7 +184,9 @@ fn GroupForm(draft: GroupDraft, page: GroupsPage, on_saved: Callback<()>, on_can
         busy.set(true);
         spawn_local(async move {
             match save_group(draft).await {
-                Ok(_) => on_saved.run(()),
+                Ok(_) => {
+                    on_saved.try_run(());
+                }
                 Err(e @ AppError::Validation { .. }) => error.set(Some(e)),
                 Err(e) => toasts.push(e),
             }

@@ -96,6 +96,10 @@ fn ImportScreen() -> impl IntoView {
                 gloo_timers::future::sleep(Duration::from_millis(400)).await;
                 let Ok(text) = send(&format!("/import/jobs/{number}"), "GET", None, &[]).await else { break };
                 let Ok(state) = serde_json::from_str::<ImportJob>(&text) else { break };
+                // The page was left: the import goes on in the server, nobody here is watching.
+                if job.is_disposed() {
+                    break;
+                }
                 let finished = state.finished;
                 job.set(Some((number, state)));
                 if finished {

@@ -102,20 +102,36 @@ impl BoardCtx {
             || self.drawer.with_untracked(Option::is_some)
     }
 
+    /// False once this board was replaced (a reload) or left: its signals are gone (reading one
+    /// would panic), and a timer or a task it started must stop. The signals share one owner, so
+    /// one tells for all.
+    fn alive(self) -> bool {
+        !self.columns.is_disposed()
+    }
+
     /// Refreshes the board for someone else's change, but never under the user's hands: while
     /// they are busy it waits and tries again, and a fresh board that arrives after they picked
     /// something up is put aside for a later try. The columns are updated in place, so an open
     /// dialog stays open; a change of the shown stages reloads the whole page.
     pub fn reload_when_idle(self) {
         let later = move || set_timeout(move || self.reload_when_idle(), std::time::Duration::from_millis(400));
+        if !self.alive() {
+            return;
+        }
         if self.busy() {
             later();
             return;
         }
         let query = self.query.get_untracked();
         spawn_local(async move {
-            let Ok(page) = crate::api::board::load_board(query).await else {
-                self.reload.run(());
+            let answer = crate::api::board::load_board(query).await;
+            // A board replaced meanwhile has its own reloads (this may run from a timer, with no
+            // owner to cancel it).
+            if !self.alive() {
+                return;
+            }
+            let Ok(page) = answer else {
+                self.reload.try_run(());
                 return;
             };
             if self.busy() {
@@ -125,7 +141,7 @@ impl BoardCtx {
             let same_stages =
                 self.columns.with_untracked(|cols| cols.iter().map(|c| c.stage.id).eq(page.board.columns.iter().map(|c| c.stage.id)));
             if !same_stages {
-                self.reload.run(());
+                self.reload.try_run(());
                 return;
             }
             let fresh = page.board.columns.into_iter().map(ColumnState::from).collect();
@@ -202,7 +218,7 @@ impl BoardCtx {
                     ctx.toasts.push(error);
                     if conflict {
                         // Show the lead as it is now.
-                        ctx.reload.run(());
+                        ctx.reload.try_run(());
                     }
                 }
             }

@@ -78,7 +78,9 @@ fn ContractItem(c: ContractView, can_edit: bool, reload: Callback<()>) -> impl I
         busy.set(true);
         spawn_local(async move {
             match cancel_enrolment(contract_id, reason.get_untracked()).await {
-                Ok(()) => reload.run(()),
+                Ok(()) => {
+                    reload.try_run(());
+                }
                 Err(e @ AppError::Validation { .. }) => error.set(Some(e)),
                 Err(e) => toasts.push(e),
             }

@@ -112,16 +112,20 @@ pub fn LeadForm(
         spawn_local(async move {
             match target {
                 FormTarget::Edit { lead_id, version } => match save_lead(lead_id, version, draft.get_untracked()).await {
-                    Ok(_) => on_saved.run(lead_id),
+                    Ok(_) => {
+                        on_saved.try_run(lead_id);
+                    }
                     Err(e @ AppError::Conflict { .. }) => {
                         // The card reloads with the other person's version; the toast says why.
                         toasts.push(e);
-                        on_saved.run(lead_id);
+                        on_saved.try_run(lead_id);
                     }
                     Err(e) => error.set(Some(e)),
                 },
                 FormTarget::Create => match create_lead(draft.get_untracked(), confirmed).await {
-                    Ok(Created::Lead(id) | Created::Duplicate { of: id }) => on_saved.run(id),
+                    Ok(Created::Lead(id) | Created::Duplicate { of: id }) => {
+                        on_saved.try_run(id);
+                    }
                     Ok(Created::Matches(found)) => matches.set(found),
                     Err(e) => error.set(Some(e)),
                 },

@@ -184,12 +184,14 @@ fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             match lead_action(lead_id, version, change).await {
-                Ok(_) => reload.run(()),
+                Ok(_) => {
+                    reload.try_run(());
+                }
                 Err(e) => {
                     let conflict = matches!(e, domain::AppError::Conflict { .. });
                     toasts.push(e);
                     if conflict {
-                        reload.run(());
+                        reload.try_run(());
                     }
                 }
             }
