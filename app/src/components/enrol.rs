@@ -15,7 +15,6 @@ use leptos::task::spawn_local;
 #[component]
 pub fn EnrolDialog(lead_id: Id, on_done: Callback<Lead>, on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let options = LocalResource::new(move || load_enrolment_options(lead_id));
     // Escape closes the dialog wherever the focus is (it opens with the focus on the button or
     // the dropped card, outside it).
     let escape = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -36,25 +35,31 @@ pub fn EnrolDialog(lead_id: Id, on_done: Callback<Lead>, on_cancel: Callback<()>
             >
                 <h2 id="enrol-title">{t!(i18n, groups.enrol_title)}</h2>
                 <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match options.await {
-                            Ok(o) => view! { <EnrolForm options=o lead_id on_done on_cancel /> }.into_any(),
-                            Err(e) => {
-                                view! {
-                                    <ErrorMessage error=e />
-                                    <div class="dialog-actions">
-                                        <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
-                                            {t!(i18n, reason.cancel)}
-                                        </button>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })}
+                    {move || Suspend::new(enrol_body(lead_id, on_done, on_cancel))}
                 </Suspense>
             </div>
         </div>
+    }
+}
+
+/// The dialog's options and form. Their code (and their server functions' decoders) is split off
+/// with `cargo leptos build --split` and fetched when the first dialog opens, not with the board.
+#[lazy]
+async fn enrol_body(lead_id: Id, on_done: Callback<Lead>, on_cancel: Callback<()>) -> AnyView {
+    let i18n = use_i18n();
+    match load_enrolment_options(lead_id).await {
+        Ok(o) => view! { <EnrolForm options=o lead_id on_done on_cancel /> }.into_any(),
+        Err(e) => {
+            view! {
+                <ErrorMessage error=e />
+                <div class="dialog-actions">
+                    <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
+                        {t!(i18n, reason.cancel)}
+                    </button>
+                </div>
+            }
+                .into_any()
+        }
     }
 }
 
@@ -88,7 +93,9 @@ fn EnrolForm(options: EnrolmentOptions, lead_id: Id, on_done: Callback<Lead>, on
         busy.set(true);
         spawn_local(async move {
             match enrol_lead(draft).await {
-                Ok(lead) => on_done.run(lead),
+                Ok(lead) => {
+                    on_done.try_run(lead);
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);

@@ -116,26 +116,34 @@ pub fn FilterBar(url: UrlFilter) -> impl IntoView {
             </Show>
         </div>
         <Show when=move || open.get()>
-            {
-                // Fetched when the panel first opens, in the browser: closed, it costs nothing.
-                let options = LocalResource::new(filter_options);
-                view! {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                {move || {
-                    // Drawn again when the URL changes (reset, back), so the controls show it.
-                    url.filter.track();
-                    Suspend::new(async move {
+                {move || Suspend::new(filter_panel(url))}
+            </Suspense>
+        </Show>
+    }
+}
+
+/// The panel with its choices. Closed, it costs nothing: its code is split off with
+/// `cargo leptos build --split` and its choices are fetched, in the browser, when it first opens.
+#[lazy]
+async fn filter_panel(url: UrlFilter) -> AnyView {
+    let i18n = use_i18n();
+    let options = LocalResource::new(filter_options);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                // Drawn again when the URL changes (reset, back), so the controls show it.
+                url.filter.track();
+                Suspend::new(async move {
                     match options.await {
                         Ok(o) => view! { <FilterPanel url options=o /> }.into_any(),
                         Err(e) => view! { <crate::components::errors::ErrorMessage error=e /> }.into_any(),
                     }
                 })
-                }}
-            </Suspense>
-                }
-            }
-        </Show>
+            }}
+        </Suspense>
     }
+    .into_any()
 }
 
 /// A labelled `<select>` of one dictionary; "all" clears the condition.
