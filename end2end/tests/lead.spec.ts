@@ -83,6 +83,7 @@ test('notes: add, edit and delete your own; the kind filter shows notes only', a
 async function secondSession(browser: Browser, info: TestInfo, id: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const other = await context.newPage();
+  reportErrors(other);
   await signIn(other, info, USER);
   await openLead(other, info, id);
   return other;
@@ -156,6 +157,7 @@ test("another person's lead by direct URL: read-only where sales see all, not fo
   // The owner finds a lead of another sales user.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const owner = await context.newPage();
+  reportErrors(owner);
   await signIn(owner, info, 'admin');
   await owner.goto(`${demoURL(info)}/leads`);
   await hydrated(owner);

@@ -65,6 +65,7 @@ test('stages: a new stage needs a name, gets a reason, and goes again', async ({
 async function signInFresh(browser: Browser, base: string, login: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  reportErrors(page);
   await page.goto(`${base}/login`);
   await hydrated(page);
   await page.locator('input[name="login"]').fill(login);

@@ -49,17 +49,15 @@ async fn enrol_body(lead_id: Id, on_done: Callback<Lead>, on_cancel: Callback<()
     let i18n = use_i18n();
     match load_enrolment_options(lead_id).await {
         Ok(o) => view! { <EnrolForm options=o lead_id on_done on_cancel /> }.into_any(),
-        Err(e) => {
-            view! {
-                <ErrorMessage error=e />
-                <div class="dialog-actions">
-                    <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
-                        {t!(i18n, reason.cancel)}
-                    </button>
-                </div>
-            }
-                .into_any()
+        Err(e) => view! {
+            <ErrorMessage error=e />
+            <div class="dialog-actions">
+                <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
+                    {t!(i18n, reason.cancel)}
+                </button>
+            </div>
         }
+        .into_any(),
     }
 }
 

@@ -9,25 +9,8 @@ use domain::{AppError, Id};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The form opens at once from the second time on; the first time fetches its code, which is
-/// split off with `cargo leptos build --split` so the board does not carry it.
 #[component]
-pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(quick_add_form(stage_id, on_done))}
-        </Suspense>
-    }
-}
-
-#[lazy]
-async fn quick_add_form(stage_id: Id, on_done: Callback<()>) -> AnyView {
-    view! { <QuickAddForm stage_id on_done /> }.into_any()
-}
-
-#[component]
-fn QuickAddForm(stage_id: Id, on_done: Callback<()>) -> AnyView {
+pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let ctx = expect_context::<BoardCtx>();
     let (first_name, phone, category) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
