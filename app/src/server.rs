@@ -21,11 +21,16 @@ const USER_KEY: &str = "user_id";
 
 pub fn state() -> Result<ServerState, AppError> {
     use_context::<ServerState>().ok_or_else(|| {
-        // Seen rarely during SSR after the sign-in gate redirects; the request's path and whether
-        // a reactive owner is still there tell a disposed page's leftover call from a real gap.
+        // A page's resource that finishes after its request was answered (the sign-in gate
+        // redirected meanwhile) runs under an owner whose request contexts are gone: its answer
+        // is dropped, so that is not worth an error. Anything else is a wiring mistake.
         let path = use_context::<axum::http::request::Parts>().map(|p| p.uri.path().to_string());
         let owner = Owner::current().is_some();
-        tracing::error!(?path, owner, "ServerState missing from context");
+        if path.is_none() && owner {
+            tracing::debug!("ServerState gone: a resource outlived its request");
+        } else {
+            tracing::error!(?path, owner, "ServerState missing from context");
+        }
         AppError::Internal
     })
 }

@@ -3,7 +3,6 @@
 
 use crate::db::{AsConn, Db, WritePool};
 use crate::error::{Error, Result};
-use crate::filter::Dialect;
 use crate::rows::now;
 use crate::{dictionaries, settings, stages, users, with_pool};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -273,14 +272,11 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
                 q.push_values(persons, |mut b, l| { b.push_bind(l.person_id).push_bind(&l.phone).push_bind(l.created_at); });
                 q.build().execute(&mut *tx).await?;
             }
-            // PostgreSQL's leads carry their word grams (migration 0010).
-            let pg = db.dialect() == Dialect::Postgres;
-            let mut q = sqlx::QueryBuilder::new(format!(
+            let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO leads (id, person_id, first_name, patronymic, surname, phone, email, gender, desired_start, stage_id, stage_reason_id, \
                  stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, responsible_id, registrar_id, \
-                 archived, created_at, updated_at, version, search_text, sort_name{}) ",
-                if pg { ", search_grams" } else { "" }
-            ));
+                 archived, created_at, updated_at, version, search_text, sort_name) ",
+            );
             let searched: Vec<(Id, String)> = chunk
                 .iter()
                 .map(|l| (l.id, search_text(&[Some(l.first_name), Some(&l.patronymic), Some(&l.surname)], l.email.as_deref(), &[Some(&l.phone)])))
@@ -294,9 +290,6 @@ async fn insert(db: &Db, leads: &[DemoLead], first_stage: Id, rng: &mut StdRng, 
                     .push_bind(l.stage_changed_at).push_bind(1_i64)
                     .push_bind(text)
                     .push_bind(sort_name(l.first_name, Some(&l.patronymic), Some(&l.surname)));
-                if pg {
-                    b.push_bind(crate::search::grams_value(text)).push_unseparated("::integer[]");
-                }
             });
             q.build().execute(&mut *tx).await?;
             crate::search::index_new_leads(&mut tx.conn(), &searched).await?;

@@ -3,7 +3,6 @@
 
 use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
-use crate::filter::Dialect;
 use crate::rows::now;
 use crate::{leads, with_pool};
 use domain::error::Invalid;
@@ -38,15 +37,11 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
     }
     let search_text = new.search_text();
     let searched = diff.iter().any(|c| SEARCHED.contains(&c.field));
-    // PostgreSQL's leads carry their word grams (migration 0010), rewritten when the text changes.
-    let grams = (searched && db.dialect() == Dialect::Postgres).then(|| crate::search::grams_value(&search_text));
-    let update_sql = format!(
+    let update_sql =
         "UPDATE leads SET person_id = $1, first_name = $2, patronymic = $3, surname = $4, phone = $5, extra_phone = $6, email = $7, \
          gender = $8, birth_date = $9, desired_start = $10, branch_id = $11, category_id = $12, gearbox = $13, channel_id = $14, \
          contact_source_id = $15, client_type = $16, company_name = $17, search_text = $18, sort_name = $19, updated_at = $20, \
-         version = version + 1{} WHERE id = $21 AND version = $22",
-        if grams.is_some() { ", search_grams = $23::integer[]" } else { "" }
-    );
+         version = version + 1 WHERE id = $21 AND version = $22";
     let at = now();
     let channel_id = new.channel_id.unwrap_or(old.channel_id);
     with_pool!(db, pool => {
@@ -79,7 +74,7 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
             Some(_) => old.person_id,
             None => None,
         };
-        let mut update = sqlx::query(&update_sql)
+        let update = sqlx::query(update_sql)
             .bind(person_id)
             .bind(&new.first_name)
             .bind(&new.patronymic)
@@ -102,9 +97,6 @@ pub async fn update_lead(db: &Db, actor: &User, lead_id: Id, expected_version: i
             .bind(at)
             .bind(lead_id)
             .bind(expected_version);
-        if let Some(grams) = &grams {
-            update = update.bind(grams.as_str());
-        }
         let changed = update.execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
             return Err(crate::db::stale_or_gone!(tx, "leads", lead_id).into());

@@ -39,6 +39,33 @@ macro_rules! bind_all {
     }};
 }
 
+/// The tables a search reads, and where its hits' ids and creation times are in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchFrom {
+    pub tables: &'static str,
+    pub id: &'static str,
+    pub created_at: &'static str,
+}
+
+impl SearchFrom {
+    /// SQLite keeps each lead's search text on the lead.
+    pub const LEADS: SearchFrom = SearchFrom { tables: "leads l", id: "l.id", created_at: "l.created_at" };
+    /// PostgreSQL keeps it, and its indexes, in `lead_search` (migration 0012): a move rewrites
+    /// the lead's row and every index on `leads`, and two GINs there halved the move rate. The
+    /// join is LEFT so that PostgreSQL drops it when no condition reads the lead (someone who
+    /// sees every lead); a condition on `l` makes it an inner join.
+    pub const LEAD_SEARCH: SearchFrom =
+        SearchFrom { tables: "lead_search s LEFT JOIN leads l ON l.id = s.lead_id", id: "s.lead_id", created_at: "s.created_at" };
+
+    /// Where leads are read newest first with their search text, to test each.
+    pub fn newest_first(dialect: Dialect) -> SearchFrom {
+        match dialect {
+            Dialect::Sqlite => SearchFrom::LEADS,
+            Dialect::Postgres => SearchFrom::LEAD_SEARCH,
+        }
+    }
+}
+
 /// Conditions joined with AND, and their binds in placeholder order.
 #[derive(Debug, Default, Clone)]
 pub struct Where {
@@ -90,13 +117,31 @@ impl Where {
             SearchIndex::Fts5Trigrams(matched) => {
                 self.with("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {})", Bind::Text(matched))
             }
-            SearchIndex::PgGrams(keys) => {
-                self.with("l.search_grams @> {}::integer[]", Bind::Text(keys));
-                self.contains_all(dialect, query);
+            SearchIndex::PgGrams(keys) => self.pg_search_subquery(Some(keys), query),
+            SearchIndex::PgTrigrams => self.pg_search_subquery(None, query),
+        }
+    }
+
+    /// PostgreSQL's search conditions as a subquery on `lead_search`, for statements over `leads l`.
+    fn pg_search_subquery(&mut self, gram_keys: Option<String>, query: &SearchQuery) {
+        let mut inner = Where { conditions: Vec::new(), binds: std::mem::take(&mut self.binds) };
+        inner.pg_search(gram_keys, query);
+        let condition = format!("l.id IN (SELECT s.lead_id FROM lead_search s WHERE {})", inner.sql());
+        self.binds = inner.binds;
+        self.conditions.push(condition);
+    }
+
+    /// PostgreSQL's search conditions on `lead_search s` (migration 0012): the word grams' GIN
+    /// with each term then tested on the text, or the trigram index.
+    fn pg_search(&mut self, gram_keys: Option<String>, query: &SearchQuery) {
+        match gram_keys {
+            Some(keys) => {
+                self.with("s.search_grams @> {}::integer[]", Bind::Text(keys));
+                self.contains_all(Dialect::Postgres, query);
             }
-            SearchIndex::PgTrigrams => {
+            None => {
                 for pattern in query.like_patterns() {
-                    self.with("l.search_text LIKE {} ESCAPE '\\'", Bind::Text(pattern));
+                    self.with("s.search_text LIKE {} ESCAPE '\\'", Bind::Text(pattern));
                 }
             }
         }
@@ -104,21 +149,25 @@ impl Where {
 
     /// The search as the table a query starts from, for reading hits in index order and
     /// stopping early (`LIMIT`): SQLite's FTS5 tables lead the join (an `IN (…)` subquery would
-    /// be read whole first); PostgreSQL's indexes are on `leads l` itself.
-    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> &'static str {
+    /// be read whole first); PostgreSQL's indexes are on `lead_search s`.
+    pub fn search_from(&mut self, dialect: Dialect, query: &SearchQuery) -> SearchFrom {
         match SearchIndex::for_query(dialect, query) {
             SearchIndex::Fts5Suffixes(prefixes) => {
                 self.with("leads_words MATCH {}", Bind::Text(prefixes));
                 self.contains(dialect, query.long_terms());
-                "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid"
+                SearchFrom { tables: "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid", ..SearchFrom::LEADS }
             }
             SearchIndex::Fts5Trigrams(matched) => {
                 self.with("leads_fts MATCH {}", Bind::Text(matched));
-                "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid"
+                SearchFrom { tables: "leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid", ..SearchFrom::LEADS }
             }
-            SearchIndex::PgGrams(_) | SearchIndex::PgTrigrams => {
-                self.search(dialect, query);
-                "leads l"
+            SearchIndex::PgGrams(keys) => {
+                self.pg_search(Some(keys), query);
+                SearchFrom::LEAD_SEARCH
+            }
+            SearchIndex::PgTrigrams => {
+                self.pg_search(None, query);
+                SearchFrom::LEAD_SEARCH
             }
         }
     }
@@ -133,7 +182,7 @@ impl Where {
     fn contains<'t>(&mut self, dialect: Dialect, terms: impl Iterator<Item = &'t str>) {
         let test = match dialect {
             Dialect::Sqlite => "instr(l.search_text, {}) > 0",
-            Dialect::Postgres => "strpos(l.search_text, {}) > 0",
+            Dialect::Postgres => "strpos(s.search_text, {}) > 0",
         };
         for term in terms {
             self.with(test, Bind::Text(term.to_string()));
@@ -194,7 +243,7 @@ enum SearchIndex {
     Fts5Suffixes(String),
     /// SQLite, a term spanning words: the FTS5 trigram table.
     Fts5Trigrams(String),
-    /// PostgreSQL, every term one word with a letter: the GIN of `leads.search_grams` (migration 0010).
+    /// PostgreSQL, every term one word with a letter: the GIN of `lead_search.search_grams` (migrations 0010, 0012).
     PgGrams(String),
     /// PostgreSQL, digits or a term spanning words: the pg_trgm index.
     PgTrigrams,
@@ -225,7 +274,10 @@ mod tests {
         assert_eq!(w.next_placeholder(), "$6");
         let searched = LeadFilter { q: Some("Анна 2233".into()), ..LeadFilter::default() };
         let pg = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Postgres);
-        assert_eq!(pg.sql(), "l.archived = FALSE AND l.search_text LIKE $1 ESCAPE '\\' AND l.search_text LIKE $2 ESCAPE '\\'");
+        assert_eq!(
+            pg.sql(),
+            "l.archived = FALSE AND l.id IN (SELECT s.lead_id FROM lead_search s WHERE s.search_text LIKE $1 ESCAPE '\\' AND s.search_text LIKE $2 ESCAPE '\\')"
+        );
         let lite = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Sqlite);
         assert_eq!(lite.sql(), "l.archived = FALSE AND l.id IN (SELECT rowid FROM leads_words WHERE leads_words MATCH $1)");
         assert_eq!(lite.binds, vec![Bind::Text("\"анна\"* \"2233\"*".into())]);
@@ -240,14 +292,15 @@ mod tests {
     fn search_as_the_leading_table_or_as_substring_tests() {
         let query = SearchQuery::parse("Анна 2233").unwrap();
         let mut lite = Where::build(&LeadFilter::default(), LeadScope::ResponsibleIs(4), Utc::now(), Dialect::Sqlite);
-        assert_eq!(lite.search_from(Dialect::Sqlite, &query), "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid");
+        assert_eq!(lite.search_from(Dialect::Sqlite, &query).tables, "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid");
         assert_eq!(lite.sql(), "l.responsible_id = $1 AND l.archived = FALSE AND leads_words MATCH $2");
         let mut pg = Where::default();
-        assert_eq!(pg.search_from(Dialect::Postgres, &query), "leads l");
+        assert_eq!(pg.search_from(Dialect::Postgres, &query), SearchFrom::LEAD_SEARCH);
+        assert_eq!(pg.sql(), "s.search_text LIKE $1 ESCAPE '\\' AND s.search_text LIKE $2 ESCAPE '\\'");
         assert_eq!(pg.binds, vec![Bind::Text("%анна%".into()), Bind::Text("%2233%".into())]);
         let mut walked = Where::default();
         walked.contains_all(Dialect::Postgres, &query);
-        assert_eq!(walked.sql(), "strpos(l.search_text, $1) > 0 AND strpos(l.search_text, $2) > 0");
+        assert_eq!(walked.sql(), "strpos(s.search_text, $1) > 0 AND strpos(s.search_text, $2) > 0");
         assert_eq!(walked.binds, vec![Bind::Text("анна".into()), Bind::Text("2233".into())]);
         let mut walked = Where::default();
         walked.contains_all(Dialect::Sqlite, &query);
@@ -258,9 +311,17 @@ mod tests {
     fn words_with_letters_go_to_the_word_indexes() {
         let query = SearchQuery::parse("Анна Александровна").unwrap();
         let mut pg = Where::default();
-        assert_eq!(pg.search_from(Dialect::Postgres, &query), "leads l");
-        assert_eq!(pg.sql(), "l.search_grams @> $1::integer[] AND strpos(l.search_text, $2) > 0 AND strpos(l.search_text, $3) > 0");
+        assert_eq!(pg.search_from(Dialect::Postgres, &query), SearchFrom::LEAD_SEARCH);
+        assert_eq!(pg.sql(), "s.search_grams @> $1::integer[] AND strpos(s.search_text, $2) > 0 AND strpos(s.search_text, $3) > 0");
         assert_eq!(pg.binds.len(), 3);
+        // Over `leads l` (list, board, export), the same conditions as a subquery.
+        let mut listed = Where::build(&LeadFilter::default(), LeadScope::ResponsibleIs(4), Utc::now(), Dialect::Postgres);
+        listed.search(Dialect::Postgres, &query);
+        assert_eq!(
+            listed.sql(),
+            "l.responsible_id = $1 AND l.archived = FALSE AND l.id IN (SELECT s.lead_id FROM lead_search s WHERE \
+             s.search_grams @> $2::integer[] AND strpos(s.search_text, $3) > 0 AND strpos(s.search_text, $4) > 0)"
+        );
         // SQLite's prefix index keeps eight letters: a longer term is tested on the row.
         let mut lite = Where::default();
         lite.search_from(Dialect::Sqlite, &query);

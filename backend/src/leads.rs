@@ -114,17 +114,12 @@ pub(crate) async fn insert_lead(
         ("contact_source_id", "contact_sources", lead.contact_source_id),
     ];
     let search_text = lead.search_text();
-    // PostgreSQL's leads carry their word grams (migration 0010).
-    let grams = matches!(conn, Conn::Postgres(_)).then(|| crate::search::grams_value(&search_text));
-    let insert_sql = format!(
+    let insert_sql =
         "INSERT INTO leads (person_id, first_name, patronymic, surname, phone, extra_phone, email, gender, birth_date, desired_start, \
          stage_id, stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
-         company_name, responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name, import_id, import_key{}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $23, 1, $24, $25, $26, $27{}) \
-         RETURNING id",
-        if grams.is_some() { ", search_grams" } else { "" },
-        if grams.is_some() { ", $28::integer[]" } else { "" },
-    );
+         company_name, responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name, import_id, import_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $23, 1, $24, $25, $26, $27) \
+         RETURNING id";
     let id: Id = with_conn!(&mut *conn, c => {
         for (field, table, id) in references.into_iter().filter(|_| !new.bulk) {
             if let Some(id) = id {
@@ -165,7 +160,7 @@ pub(crate) async fn insert_lead(
             }
             None => None,
         };
-        let mut insert = sqlx::query_scalar(&insert_sql)
+        let insert = sqlx::query_scalar(insert_sql)
             .bind(person_id)
             .bind(&lead.first_name)
             .bind(&lead.patronymic)
@@ -193,9 +188,6 @@ pub(crate) async fn insert_lead(
             .bind(lead.sort_name())
             .bind(new.import.map(|(import_id, _)| import_id))
             .bind(new.import.map(|(_, key)| key));
-        if let Some(grams) = &grams {
-            insert = insert.bind(grams.as_str());
-        }
         let id: Id = insert.fetch_one(&mut *c).await?;
         for tag in &lead.tags {
             sqlx::query("INSERT INTO tags (name, position, active) VALUES ($1, 0, TRUE) ON CONFLICT (name) DO NOTHING").bind(tag).execute(&mut *c).await?;

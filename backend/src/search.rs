@@ -2,7 +2,7 @@
 
 use crate::db::{Conn, Db};
 use crate::error::Result;
-use crate::filter::{Dialect, Where};
+use crate::filter::{SearchFrom, Where};
 use crate::list;
 use crate::rows::now;
 use crate::{bind_all, settings, with_pool};
@@ -51,8 +51,11 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     let mut indexed = visible.clone();
     let from = indexed.search_from(dialect, &query);
     let sql = format!(
-        "SELECT id, COUNT(*) OVER () AS hits FROM (SELECT l.id, l.created_at FROM {from} WHERE {} LIMIT {}) AS found \
+        "SELECT id, COUNT(*) OVER () AS hits FROM (SELECT {} AS id, {} AS created_at FROM {} WHERE {} LIMIT {}) AS found \
          ORDER BY created_at DESC, id DESC LIMIT {QUICK_LIMIT}",
+        from.id,
+        from.created_at,
+        from.tables,
         indexed.sql(),
         QUICK_COUNT_CAP + 1
     );
@@ -62,7 +65,10 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     let newest: Vec<Id> = if count.more {
         let mut walked = visible;
         walked.contains_all(dialect, &query);
-        let sql = format!("SELECT l.id FROM leads l WHERE {} ORDER BY l.created_at DESC, l.id DESC LIMIT {QUICK_LIMIT}", walked.sql());
+        let from = SearchFrom::newest_first(dialect);
+        let (id, created_at) = (from.id, from.created_at);
+        let sql =
+            format!("SELECT {id} FROM {} WHERE {} ORDER BY {created_at} DESC, {id} DESC LIMIT {QUICK_LIMIT}", from.tables, walked.sql());
         with_pool!(db, pool => bind_all!(sqlx::query_scalar::<_, Id>(&sql), &walked.binds).fetch_all(pool).await)?
     } else {
         hits.into_iter().map(|h| h.id).collect()
@@ -71,44 +77,73 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     Ok((rows, count))
 }
 
-/// A lead's word grams as the value of `leads.search_grams` (PostgreSQL, migration 0010), which
-/// the statements writing its search text write too; SQLite has no such column.
+/// A lead's word grams as PostgreSQL's `lead_search.search_grams` takes them (bound as text).
 pub fn grams_value(search_text: &str) -> String {
     array_literal(&word_grams(search_text))
 }
 
-/// Writes a new lead's word suffixes to SQLite's word index (migration 0010), in the transaction
-/// that inserts the lead. PostgreSQL's grams are a column of the lead, written with it.
+/// Writes a new lead's search index in the transaction that inserts the lead: SQLite's word
+/// suffixes (migration 0010), PostgreSQL's `lead_search` row (migration 0012).
 pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    if let Conn::Sqlite(c) = conn {
-        sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
+    match conn {
+        Conn::Sqlite(c) => {
+            sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
+                .bind(lead_id)
+                .bind(word_suffixes(search_text))
+                .execute(&mut **c)
+                .await?;
+        }
+        Conn::Postgres(c) => {
+            sqlx::query(
+                "INSERT INTO lead_search (lead_id, created_at, search_text, search_grams) \
+                 SELECT id, created_at, $2, $3::integer[] FROM leads WHERE id = $1 \
+                 ON CONFLICT (lead_id) DO UPDATE SET search_text = EXCLUDED.search_text, search_grams = EXCLUDED.search_grams",
+            )
             .bind(lead_id)
-            .bind(word_suffixes(search_text))
+            .bind(search_text)
+            .bind(grams_value(search_text))
             .execute(&mut **c)
             .await?;
+        }
     }
     Ok(())
 }
 
-/// Writes many new leads' word suffixes at once on SQLite (the demo school, the benchmark's
-/// generator): `(lead id, search text)` pairs, in the transaction that inserts the leads.
+/// Writes many new leads' search index at once (the demo school, the benchmark's generator):
+/// `(lead id, search text)` pairs, in the transaction that inserts the leads.
 pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
-    if let (Conn::Sqlite(c), false) = (conn, leads.is_empty()) {
-        let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
-        q.push_values(leads, |mut b, (id, text)| {
-            b.push_bind(*id).push_bind(word_suffixes(text));
-        });
-        q.build().execute(&mut **c).await?;
+    if leads.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        Conn::Sqlite(c) => {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
+            q.push_values(leads, |mut b, (id, text)| {
+                b.push_bind(*id).push_bind(word_suffixes(text));
+            });
+            q.build().execute(&mut **c).await?;
+        }
+        Conn::Postgres(c) => {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO lead_search (lead_id, created_at, search_text, search_grams) \
+                 SELECT l.id, l.created_at, v.search_text, v.grams::integer[] FROM (",
+            );
+            q.push_values(leads, |mut b, (id, text)| {
+                b.push_bind(*id).push_bind(text).push_bind(grams_value(text));
+            });
+            q.push(") AS v (id, search_text, grams) JOIN leads l ON l.id = v.id");
+            q.build().execute(&mut **c).await?;
+        }
     }
     Ok(())
 }
 
-/// Replaces a lead's word suffixes on SQLite after its search text changed, in the same
-/// transaction.
+/// Replaces a lead's search index after its search text changed, in the same transaction.
 pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
     if let Conn::Sqlite(c) = conn {
         sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
     }
+    // PostgreSQL's row is replaced in place (ON CONFLICT).
     index_new_lead(conn, lead_id, search_text).await
 }
 
@@ -129,12 +164,9 @@ struct Unindexed {
 /// is nothing to do: every lead has a first name, so its search text is never empty once
 /// written. Walks the ids upwards, so a million leads are read once, not once per batch.
 pub async fn backfill(db: &Db) -> Result<()> {
-    let update = match db.dialect() {
-        Dialect::Sqlite => "UPDATE leads SET search_text = $1, sort_name = $2 WHERE id = $3",
-        Dialect::Postgres => "UPDATE leads SET search_text = $1, sort_name = $2, search_grams = $4::integer[] WHERE id = $3",
-    };
     let mut after: Id = 0;
     loop {
+        // The partial index leads_unindexed (migration 0012) answers this without a scan.
         let rows: Vec<Unindexed> = with_pool!(db, pool => sqlx::query_as(
             "SELECT id, first_name, patronymic, surname, company_name, email, phone, extra_phone FROM leads \
              WHERE search_text = '' AND id > $1 ORDER BY id LIMIT 1000"
@@ -155,11 +187,12 @@ pub async fn backfill(db: &Db) -> Result<()> {
                     // A blank name: mark it done.
                     text = " ".into();
                 }
-                let mut q = sqlx::query(update).bind(&text).bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref())).bind(r.id);
-                if db.dialect() == Dialect::Postgres {
-                    q = q.bind(grams_value(&text));
-                }
-                q.execute(&mut *tx).await?;
+                sqlx::query("UPDATE leads SET search_text = $1, sort_name = $2 WHERE id = $3")
+                    .bind(&text)
+                    .bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()))
+                    .bind(r.id)
+                    .execute(&mut *tx)
+                    .await?;
                 reindex_lead(&mut crate::db::AsConn::conn(&mut tx), r.id, &text).await?;
             }
             tx.commit().await?;

@@ -382,13 +382,8 @@ pub async fn generate(db: &Db, n: i64) -> School {
 }
 
 fn placeholders(rows: usize, per_row: usize) -> String {
-    placeholders_cast_last(rows, per_row, "")
-}
-
-/// [`placeholders`] with each row's last value cast (`::integer[]` for grams bound as text).
-fn placeholders_cast_last(rows: usize, per_row: usize, cast: &str) -> String {
     (0..rows)
-        .map(|r| format!("({}{cast})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
+        .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -429,15 +424,12 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
             }
             q.execute(&mut *tx).await.expect("persons");
         }
-        // PostgreSQL's leads carry their word grams (migration 0010).
-        let pg = db.dialect() == backend::filter::Dialect::Postgres;
         for chunk in batch.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO leads (id, person_id, first_name, patronymic, surname, phone, email, gender, desired_start, stage_id, \
                  stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
-                 responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name{}) VALUES {}",
-                if pg { ", search_grams" } else { "" },
-                if pg { placeholders_cast_last(chunk.len(), 27, "::integer[]") } else { placeholders(chunk.len(), 26) }
+                 responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) VALUES {}",
+                placeholders(chunk.len(), 26)
             );
             let searched: Vec<(Id, String)> = chunk
                 .iter()
@@ -475,12 +467,9 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
                     .bind(1i64)
                     .bind(text)
                     .bind(sort_name(&l.first_name, l.patronymic.as_deref(), Some(l.surname.as_str())));
-                if pg {
-                    q = q.bind(backend::search::grams_value(text));
-                }
             }
             q.execute(&mut *tx).await.expect("leads");
-            backend::search::index_new_leads(&mut tx.conn(), &searched).await.expect("word suffixes");
+            backend::search::index_new_leads(&mut tx.conn(), &searched).await.expect("search index");
         }
         for chunk in timeline.chunks(ROWS_PER_INSERT * 2) {
             let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 5));

@@ -25,7 +25,7 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
     let cap = backend::search::QUICK_COUNT_CAP;
     let limit = backend::search::QUICK_LIMIT;
     let terms = &query.terms;
-    let (hits_sql, hit_binds, test): (String, Vec<String>, &str) = match db.dialect() {
+    let (hits_sql, hit_binds, walk_sql): (String, Vec<String>, String) = match db.dialect() {
         backend::filter::Dialect::Sqlite => {
             // The word suffixes' prefix index for whole words, the trigram table for the rest.
             // A term longer than the prefix index's eight letters is tested on the row.
@@ -39,18 +39,33 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
                 "SELECT l.id, l.created_at FROM {table} CROSS JOIN leads l ON l.id = {table}.rowid WHERE {table} MATCH $1{tests} LIMIT {}",
                 cap + 1
             );
-            (sql, [matched].into_iter().chain(long).collect(), "instr")
+            let condition = (1..=terms.len()).map(|i| format!("instr(l.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
+            let walk = format!("SELECT l.id FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}");
+            (sql, [matched].into_iter().chain(long).collect(), walk)
         }
-        backend::filter::Dialect::Postgres if query.gram_keys().is_some() => {
-            // The word grams' GIN for words with letters, each term then tested on the row.
-            let tests = (2..=terms.len() + 1).map(|i| format!(" AND strpos(l.search_text, ${i}) > 0")).collect::<String>();
-            let sql = format!("SELECT l.id, l.created_at FROM leads l WHERE l.search_grams @> $1::integer[]{tests} LIMIT {}", cap + 1);
-            (sql, [query.gram_keys().unwrap_or_default()].into_iter().chain(terms.iter().cloned()).collect(), "strpos")
-        }
+        // PostgreSQL's search text and its indexes are in lead_search (migration 0012).
         backend::filter::Dialect::Postgres => {
-            let patterns = query.like_patterns();
-            let condition = (1..=patterns.len()).map(|i| format!("l.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
-            (format!("SELECT l.id, l.created_at FROM leads l WHERE {condition} LIMIT {}", cap + 1), patterns, "strpos")
+            let (sql, binds) = match query.gram_keys() {
+                Some(keys) => {
+                    // The word grams' GIN for words with letters, each term then tested on the row.
+                    let tests = (2..=terms.len() + 1).map(|i| format!(" AND strpos(s.search_text, ${i}) > 0")).collect::<String>();
+                    let sql = format!(
+                        "SELECT s.lead_id AS id, s.created_at FROM lead_search s WHERE s.search_grams @> $1::integer[]{tests} LIMIT {}",
+                        cap + 1
+                    );
+                    (sql, [keys].into_iter().chain(terms.iter().cloned()).collect())
+                }
+                None => {
+                    let patterns = query.like_patterns();
+                    let condition =
+                        (1..=patterns.len()).map(|i| format!("s.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
+                    (format!("SELECT s.lead_id AS id, s.created_at FROM lead_search s WHERE {condition} LIMIT {}", cap + 1), patterns)
+                }
+            };
+            let condition = (1..=terms.len()).map(|i| format!("strpos(s.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
+            let walk =
+                format!("SELECT s.lead_id FROM lead_search s WHERE {condition} ORDER BY s.created_at DESC, s.lead_id DESC LIMIT {limit}");
+            (sql, binds, walk)
         }
     };
     // The newest eight hits and their count, sorted by the database.
@@ -63,10 +78,8 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
         q.fetch_all(pool).await.expect("floor hits")
     });
     let shown: Vec<i64> = if hits.first().is_some_and(|(_, count)| *count > cap) {
-        let condition = (1..=terms.len()).map(|i| format!("{test}(l.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
-        let walk = format!("SELECT l.id FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}");
         with_pool!(db, pool => {
-            let mut q = sqlx::query_scalar::<_, i64>(&walk);
+            let mut q = sqlx::query_scalar::<_, i64>(&walk_sql);
             for t in terms {
                 q = q.bind(t);
             }
