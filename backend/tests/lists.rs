@@ -401,3 +401,32 @@ both!(search_uses_its_index, |db| async move {
     let plan = plan(&db, unindexed, &[backend::filter::Bind::Int(0)]).await;
     assert!(plan.contains("leads_unindexed"), "{plan}");
 });
+
+both!(a_move_leaves_the_search_index_alone_and_an_edit_rewrites_it, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let draft =
+        LeadDraft { first_name: "Зоя".into(), surname: "Ветрова".into(), stage_id: Some(s[0].id), ..LeadDraft::default() };
+    let lead = leads::create_lead(&db, &owner, draft.clone()).await.unwrap();
+    // PostgreSQL: the row version of the lead's search entry; a move must not write it (migration 0012).
+    let entry_version = || async {
+        if db.backend_name() == "sqlite" {
+            return None;
+        }
+        let sql = format!("SELECT xmin::text FROM lead_search WHERE lead_id = {}", lead.id);
+        Some(backend::with_pool!(&db, pool => sqlx::query_scalar::<_, String>(&sql).fetch_one(pool).await).unwrap())
+    };
+    let before = entry_version().await;
+    let moved = backend::moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[1].id, reason: None, expected_version: 1 })
+        .await
+        .unwrap();
+    assert_eq!(entry_version().await, before, "a move writes nothing of the search");
+    assert_eq!(found(&db, &owner, "ветрова").await, set(&[lead.id]));
+
+    let renamed = LeadDraft { surname: "Ураганова".into(), stage_id: Some(s[1].id), ..draft };
+    backend::edits::update_lead(&db, &owner, lead.id, moved.version, renamed).await.unwrap();
+    assert_eq!(found(&db, &owner, "ветрова").await, set(&[]));
+    assert_eq!(found(&db, &owner, "ураганова").await, set(&[lead.id]));
+    let listed = LeadFilter { q: Some("ураганова".into()), stages: vec![s[1].id], ..LeadFilter::default() };
+    assert_eq!(ids(&db, &owner, listed).await, set(&[lead.id]));
+});
