@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { ConsoleMessage, expect, Page, Response, TestInfo } from '@playwright/test';
 import { demoPassword, ports } from '../playwright.config';
 
 /** The demo school of the running project. */
@@ -24,22 +24,40 @@ export async function hydrated(page: Page) {
 }
 
 export async function signIn(page: Page, info: TestInfo, login: string, password = demoPassword, base = demoURL(info)) {
-  await page.goto(`${base}/login`);
-  await hydrated(page);
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: /Войти|Sign in/ }).click();
+  // What the browser reported while signing in, for the message if the board never shows.
+  const heard: string[] = [];
+  const onError = (e: Error) => heard.push(`page error: ${e.message}`);
+  const onConsole = (m: ConsoleMessage) => { if (m.type() === 'error') heard.push(`console: ${m.text()}`); };
+  const onResponse = (r: Response) => { if (r.status() >= 400) heard.push(`${r.status()} ${r.request().method()} ${r.url()}`); };
+  page.on('pageerror', onError);
+  page.on('console', onConsole);
+  page.on('response', onResponse);
   try {
-    await expect(page.getByTestId('board')).toBeVisible();
-  } catch (e) {
-    // Say where the sign-in ended up: a rare failure here must leave more than a timeout behind.
-    const body = await page.locator('body').innerText().catch(() => '(no body)');
-    console.log(`sign-in as ${login} did not reach the board: at ${page.url()}, the page says: ${body.slice(0, 600)}`);
-    throw e;
+    await page.goto(`${base}/login`);
+    await hydrated(page);
+    await page.locator('input[name="login"]').fill(login);
+    await page.locator('input[name="password"]').fill(password);
+    await page.getByRole('button', { name: /Войти|Sign in/ }).click();
+    try {
+      await expect(page.getByTestId('board')).toBeVisible();
+    } catch {
+      // A rare failure here must say where the sign-in ended up, in the last lines of the run's
+      // output (CI keeps only those): one line, without a code frame that would push it out.
+      const body = await page.locator('body').innerText().catch(() => '(no body)');
+      const said = body.replace(/\s+/g, ' ').slice(0, 300);
+      const failure = new Error(
+        `sign-in as ${login} did not reach the board in 10 s: at ${page.url()}; the page says: "${said}"; heard: [${heard.join('; ').slice(0, 600)}]`,
+      );
+      failure.stack = failure.message;
+      throw failure;
+    }
+    await hydrated(page);
+  } finally {
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+    page.off('response', onResponse);
   }
-  await hydrated(page);
 }
-
 
 /** The n-th column of the board (0-based, in stage order). */
 export function column(page: Page, n: number) {
