@@ -50,8 +50,8 @@ pub struct SearchFrom {
 impl SearchFrom {
     /// SQLite keeps each lead's search text on the lead.
     pub const LEADS: SearchFrom = SearchFrom { tables: "leads l", id: "l.id", created_at: "l.created_at" };
-    /// PostgreSQL keeps it, and its indexes, in `lead_search` (migration 0012): a move rewrites
-    /// the lead's row and every index on `leads`, and two GINs there halved the move rate. The
+    /// PostgreSQL keeps it, and its indexes, in `lead_search` (migration 0012): a move writes a
+    /// new entry into every index on `leads`, and two GINs there made a move three times dearer. The
     /// join is LEFT so that PostgreSQL drops it when no condition reads the lead (someone who
     /// sees every lead); a condition on `l` makes it an inner join.
     pub const LEAD_SEARCH: SearchFrom =
