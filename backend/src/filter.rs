@@ -13,6 +13,16 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// The function answering whether a text holds a substring (its position, 0 when absent).
+    pub fn substring_test(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "instr",
+            Dialect::Postgres => "strpos",
+        }
+    }
+}
+
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bind {
@@ -39,25 +49,30 @@ macro_rules! bind_all {
     }};
 }
 
-/// The tables a search reads, and where its hits' ids and creation times are in them.
+/// The tables a search reads, and where its hits' ids, creation times and search text are in them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchFrom {
     pub tables: &'static str,
     pub id: &'static str,
     pub created_at: &'static str,
+    pub text: &'static str,
 }
 
 impl SearchFrom {
     /// SQLite keeps each lead's search text on the lead.
-    pub const LEADS: SearchFrom = SearchFrom { tables: "leads l", id: "l.id", created_at: "l.created_at" };
+    pub const LEADS: SearchFrom = SearchFrom { tables: "leads l", id: "l.id", created_at: "l.created_at", text: "l.search_text" };
     /// PostgreSQL keeps it, and its indexes, in `lead_search` (migration 0012): a move writes a
     /// new entry into every index on `leads`, and two GINs there made a move three times dearer. The
     /// join is LEFT so that PostgreSQL drops it when no condition reads the lead (someone who
     /// sees every lead); a condition on `l` makes it an inner join.
-    pub const LEAD_SEARCH: SearchFrom =
-        SearchFrom { tables: "lead_search s LEFT JOIN leads l ON l.id = s.lead_id", id: "s.lead_id", created_at: "s.created_at" };
+    pub const LEAD_SEARCH: SearchFrom = SearchFrom {
+        tables: "lead_search s LEFT JOIN leads l ON l.id = s.lead_id",
+        id: "s.lead_id",
+        created_at: "s.created_at",
+        text: "s.search_text",
+    };
 
-    /// Where leads are read newest first with their search text, to test each.
+    /// Where a dialect keeps the search text: also where leads are read newest first to test each.
     pub fn newest_first(dialect: Dialect) -> SearchFrom {
         match dialect {
             Dialect::Sqlite => SearchFrom::LEADS,
@@ -180,12 +195,9 @@ impl Where {
     }
 
     fn contains<'t>(&mut self, dialect: Dialect, terms: impl Iterator<Item = &'t str>) {
-        let test = match dialect {
-            Dialect::Sqlite => "instr(l.search_text, {}) > 0",
-            Dialect::Postgres => "strpos(s.search_text, {}) > 0",
-        };
+        let test = format!("{}({}, {{}}) > 0", dialect.substring_test(), SearchFrom::newest_first(dialect).text);
         for term in terms {
-            self.with(test, Bind::Text(term.to_string()));
+            self.with(&test, Bind::Text(term.to_string()));
         }
     }
 

@@ -85,32 +85,12 @@ pub fn grams_value(search_text: &str) -> String {
 /// Writes a new lead's search index in the transaction that inserts the lead: SQLite's word
 /// suffixes (migration 0010), PostgreSQL's `lead_search` row (migration 0012).
 pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    match conn {
-        Conn::Sqlite(c) => {
-            sqlx::query("INSERT INTO leads_words (rowid, suffixes) VALUES ($1, $2)")
-                .bind(lead_id)
-                .bind(word_suffixes(search_text))
-                .execute(&mut **c)
-                .await?;
-        }
-        Conn::Postgres(c) => {
-            sqlx::query(
-                "INSERT INTO lead_search (lead_id, created_at, search_text, search_grams) \
-                 SELECT id, created_at, $2, $3::integer[] FROM leads WHERE id = $1 \
-                 ON CONFLICT (lead_id) DO UPDATE SET search_text = EXCLUDED.search_text, search_grams = EXCLUDED.search_grams",
-            )
-            .bind(lead_id)
-            .bind(search_text)
-            .bind(grams_value(search_text))
-            .execute(&mut **c)
-            .await?;
-        }
-    }
-    Ok(())
+    index_new_leads(conn, &[(lead_id, search_text.to_owned())]).await
 }
 
-/// Writes many new leads' search index at once (the demo school, the benchmark's generator):
-/// `(lead id, search text)` pairs, in the transaction that inserts the leads.
+/// Writes new leads' search index (one lead; many for the demo school and the benchmark's
+/// generator): `(lead id, search text)` pairs, in the transaction that inserts the leads. On
+/// PostgreSQL an existing row is replaced, which is how [`reindex_lead`] rewrites it.
 pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
     if leads.is_empty() {
         return Ok(());
@@ -131,7 +111,10 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
             q.push_values(leads, |mut b, (id, text)| {
                 b.push_bind(*id).push_bind(text).push_bind(grams_value(text));
             });
-            q.push(") AS v (id, search_text, grams) JOIN leads l ON l.id = v.id");
+            q.push(
+                ") AS v (id, search_text, grams) JOIN leads l ON l.id = v.id \
+                 ON CONFLICT (lead_id) DO UPDATE SET search_text = EXCLUDED.search_text, search_grams = EXCLUDED.search_grams",
+            );
             q.build().execute(&mut **c).await?;
         }
     }

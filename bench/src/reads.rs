@@ -25,7 +25,7 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
     let cap = backend::search::QUICK_COUNT_CAP;
     let limit = backend::search::QUICK_LIMIT;
     let terms = &query.terms;
-    let (hits_sql, hit_binds, walk_sql): (String, Vec<String>, String) = match db.dialect() {
+    let (hits_sql, hit_binds): (String, Vec<String>) = match db.dialect() {
         backend::filter::Dialect::Sqlite => {
             // The word suffixes' prefix index for whole words, the trigram table for the rest.
             // A term longer than the prefix index's eight letters is tested on the row.
@@ -39,34 +39,26 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
                 "SELECT l.id, l.created_at FROM {table} CROSS JOIN leads l ON l.id = {table}.rowid WHERE {table} MATCH $1{tests} LIMIT {}",
                 cap + 1
             );
-            let condition = (1..=terms.len()).map(|i| format!("instr(l.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
-            let walk = format!("SELECT l.id FROM leads l WHERE {condition} ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}");
-            (sql, [matched].into_iter().chain(long).collect(), walk)
+            (sql, [matched].into_iter().chain(long).collect())
         }
         // PostgreSQL's search text and its indexes are in lead_search (migration 0012).
-        backend::filter::Dialect::Postgres => {
-            let (sql, binds) = match query.gram_keys() {
-                Some(keys) => {
-                    // The word grams' GIN for words with letters, each term then tested on the row.
-                    let tests = (2..=terms.len() + 1).map(|i| format!(" AND strpos(s.search_text, ${i}) > 0")).collect::<String>();
-                    let sql = format!(
-                        "SELECT s.lead_id AS id, s.created_at FROM lead_search s WHERE s.search_grams @> $1::integer[]{tests} LIMIT {}",
-                        cap + 1
-                    );
-                    (sql, [keys].into_iter().chain(terms.iter().cloned()).collect())
-                }
-                None => {
-                    let patterns = query.like_patterns();
-                    let condition =
-                        (1..=patterns.len()).map(|i| format!("s.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
-                    (format!("SELECT s.lead_id AS id, s.created_at FROM lead_search s WHERE {condition} LIMIT {}", cap + 1), patterns)
-                }
-            };
-            let condition = (1..=terms.len()).map(|i| format!("strpos(s.search_text, ${i}) > 0")).collect::<Vec<_>>().join(" AND ");
-            let walk =
-                format!("SELECT s.lead_id FROM lead_search s WHERE {condition} ORDER BY s.created_at DESC, s.lead_id DESC LIMIT {limit}");
-            (sql, binds, walk)
-        }
+        backend::filter::Dialect::Postgres => match query.gram_keys() {
+            Some(keys) => {
+                // The word grams' GIN for words with letters, each term then tested on the row.
+                let tests = (2..=terms.len() + 1).map(|i| format!(" AND strpos(s.search_text, ${i}) > 0")).collect::<String>();
+                let sql = format!(
+                    "SELECT s.lead_id AS id, s.created_at FROM lead_search s WHERE s.search_grams @> $1::integer[]{tests} LIMIT {}",
+                    cap + 1
+                );
+                (sql, [keys].into_iter().chain(terms.iter().cloned()).collect())
+            }
+            None => {
+                let patterns = query.like_patterns();
+                let condition =
+                    (1..=patterns.len()).map(|i| format!("s.search_text LIKE ${i} ESCAPE '\\'")).collect::<Vec<_>>().join(" AND ");
+                (format!("SELECT s.lead_id AS id, s.created_at FROM lead_search s WHERE {condition} LIMIT {}", cap + 1), patterns)
+            }
+        },
     };
     // The newest eight hits and their count, sorted by the database.
     let newest = format!("SELECT id, COUNT(*) OVER () FROM ({hits_sql}) AS found ORDER BY created_at DESC, id DESC LIMIT {limit}");
@@ -78,8 +70,14 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
         q.fetch_all(pool).await.expect("floor hits")
     });
     let shown: Vec<i64> = if hits.first().is_some_and(|(_, count)| *count > cap) {
+        // Past the cap: the newest leads first, each tested for every term.
+        let from = backend::filter::SearchFrom::newest_first(db.dialect());
+        let test = db.dialect().substring_test();
+        let condition = (1..=terms.len()).map(|i| format!("{test}({}, ${i}) > 0", from.text)).collect::<Vec<_>>().join(" AND ");
+        let (id, created_at) = (from.id, from.created_at);
+        let walk = format!("SELECT {id} FROM {} WHERE {condition} ORDER BY {created_at} DESC, {id} DESC LIMIT {limit}", from.tables);
         with_pool!(db, pool => {
-            let mut q = sqlx::query_scalar::<_, i64>(&walk_sql);
+            let mut q = sqlx::query_scalar::<_, i64>(&walk);
             for t in terms {
                 q = q.bind(t);
             }
