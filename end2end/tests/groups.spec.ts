@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
-import { demoURL, hydrated, settingsURL, signIn } from './helpers';
+import { demoURL, hydrated, moveTo, settingsURL, signIn } from './helpers';
 
 /** A new lead of category B on the settings school; answers its card's URL. */
 async function newLead(page: Page, info: TestInfo, name: string): Promise<string> {
@@ -114,7 +114,7 @@ test('dropping a card into the enrolment stage opens the enrolment dialog; cance
   const card = first.locator('article.card').nth(3);
   const id = (await card.getAttribute('data-lead-id'))!;
   const enrolment = (await page.locator('section.column[aria-label="Договор"]').getAttribute('data-stage-id'))!;
-  await card.locator('select.move-to').selectOption(enrolment);
+  await moveTo(card, enrolment);
   const dialog = page.getByTestId('enrol-dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('heading')).toBeVisible();

@@ -1,4 +1,4 @@
-import { ConsoleMessage, expect, Page, Response, TestInfo } from '@playwright/test';
+import { ConsoleMessage, expect, Locator, Page, Response, TestInfo } from '@playwright/test';
 import { demoPassword, ports } from '../playwright.config';
 
 /** The demo school of the running project. */
@@ -83,4 +83,12 @@ export function reportErrors(page: Page) {
     const text = m.text();
     if (m.type() === 'error' && !text.includes('status of 4') && !text.includes('ERR_FAILED')) console.log(`console at ${page.url()}: ${text.slice(0, 400)}`);
   });
+}
+
+/** "Move to…" on a board card, as a person uses it: the menu draws its stages once it is pressed or
+ * focused, so it is focused first. */
+export async function moveTo(card: Locator, stageId: string) {
+  const menu = card.locator('select.move-to');
+  await menu.focus();
+  await menu.selectOption(stageId);
 }

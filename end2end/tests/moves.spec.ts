@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { column, demoURL, hydrated, reportErrors, signIn, stageIds, stageOf } from './helpers';
+import { column, demoURL, hydrated, moveTo, reportErrors, signIn, stageIds, stageOf } from './helpers';
 
 // Cards move on this project's own demo school; tests in this file run one after another.
 test.describe.configure({ mode: 'serial' });
@@ -11,6 +11,22 @@ async function firstCard(page: Page, n: number) {
   const card = column(page, n).locator('article.card').first();
   return { card, id: (await card.getAttribute('data-lead-id'))! };
 }
+
+test('"Move to…" draws its stages when it is pressed, not with every card', async ({ page }, info) => {
+  await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
+  // The server sends each card's menu with its label only.
+  const labelsOnly = await page.locator('article.card select.move-to').evaluateAll(menus => menus.every(m => m.querySelectorAll('option').length === 1));
+  expect(labelsOnly).toBe(true);
+  const { card } = await firstCard(page, 0);
+  const menu = card.locator('select.move-to');
+  if (info.project.name === 'phone') await menu.tap();
+  else await menu.click();
+  await expect(menu.locator(`option[value="${stages[1]}"]`)).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  // Only the pressed card's menu was drawn.
+  await expect(column(page, 0).locator('article.card').nth(1).locator('select.move-to option')).toHaveCount(1);
+});
 
 test('mouse: drag a card to the next column', async ({ page }, info) => {
   test.skip(info.project.name === 'phone', 'a mouse drag is a desktop gesture');
@@ -68,7 +84,7 @@ test('"Move to…" into a stage with reasons asks for one; Cancel keeps the card
   const { card, id } = await firstCard(page, 0);
   const lost = column(page, 0).page().locator('section.column[aria-label="Ушёл из офиса"]');
   const lostStage = (await lost.getAttribute('data-stage-id'))!;
-  await card.locator('select.move-to').selectOption(lostStage);
+  await moveTo(card, lostStage);
   const dialog = page.getByRole('dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Переместить' })).toBeDisabled();
@@ -77,7 +93,7 @@ test('"Move to…" into a stage with reasons asks for one; Cancel keeps the card
   expect(await stageOf(page, id)).toBe(stages[0]);
 
   const version = Number(await card.getAttribute('data-version'));
-  await page.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(lostStage);
+  await moveTo(page.locator(`article.card[data-lead-id="${id}"]`), lostStage);
   await dialog.getByLabel('Дорого').check();
   await dialog.getByRole('button', { name: 'Переместить' }).click();
   await expect(dialog).toBeHidden();
@@ -105,10 +121,10 @@ test('a stale card is put back with a message when someone else moved it first',
   const { card, id } = await firstCard(page, 0);
 
   const other = await secondUser(browser, info);
-  await other.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(stages[1]);
+  await moveTo(other.locator(`article.card[data-lead-id="${id}"]`), stages[1]);
   await expect.poll(() => stageOf(other, id)).toBe(stages[1]);
 
-  await card.locator('select.move-to').selectOption(stages[2]);
+  await moveTo(card, stages[2]);
   await expect(page.getByTestId('toast')).toContainText(/изменил кто-то другой|Someone else changed/);
   // The board reloads and shows the lead where the other person put it.
   await expect.poll(() => stageOf(page, id)).toBe(stages[1]);
@@ -120,7 +136,7 @@ test("another person's move appears live, without a reload", async ({ page, brow
   const stages = await stageIds(page);
   const { id } = await firstCard(page, 0);
   const other = await secondUser(browser, info);
-  await other.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(stages[3]);
+  await moveTo(other.locator(`article.card[data-lead-id="${id}"]`), stages[3]);
   await expect.poll(() => stageOf(page, id), { timeout: 5000 }).toBe(stages[3]);
   await other.context().close();
 });
@@ -139,7 +155,7 @@ test('a change heard while the drawer is open waits, and closing the drawer leav
   await expect(drawer.getByTestId('lead-card')).toBeVisible();
 
   const other = await secondUser(browser, info);
-  await other.locator(`article.card[data-lead-id="${id}"] select.move-to`).selectOption(stages[2]);
+  await moveTo(other.locator(`article.card[data-lead-id="${id}"]`), stages[2]);
   await expect.poll(() => stageOf(other, id)).toBe(stages[2]);
   // The news arrives while the drawer is open: the board waits for the user to finish.
   await page.waitForTimeout(1000);

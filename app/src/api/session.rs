@@ -92,7 +92,8 @@ fn current_lang() -> domain::user::Lang {
     use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             let cookies = parts.headers.get(axum::http::header::COOKIE)?.to_str().ok()?.to_string();
-            cookies.split(';').find_map(|c| c.trim().strip_prefix("i18n_pref_locale=").and_then(domain::user::Lang::parse))
+            use crate::components::header::LOCALE_COOKIE;
+            cookies.split(';').find_map(|c| c.trim().strip_prefix(LOCALE_COOKIE)?.strip_prefix('=').and_then(domain::user::Lang::parse))
         })
         .unwrap_or_default()
 }

@@ -17,6 +17,18 @@ pub fn locale_of(lang: domain::user::Lang) -> Locale {
     }
 }
 
+/// The cookie the server renders pages in the language of (leptos_i18n's name for it).
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// Writes the locale cookie at once, so a reload straight after a switch renders in the new
+/// language even before `set_language` has answered (the server writes the same cookie then).
+fn remember_locale(locale: Locale) {
+    use wasm_bindgen::JsCast;
+    if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = html.set_cookie(&format!("{LOCALE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.as_str()));
+    }
+}
+
 pub fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
     match role {
         Role::Owner => t_string!(i18n, role.owner),
@@ -38,6 +50,7 @@ pub fn AppHeader(user: User, school_name: Option<String>) -> impl IntoView {
             Locale::en => Locale::ru,
         };
         i18n.set_locale(next);
+        remember_locale(next);
         spawn_local(async move {
             // Saved for the next sign-in; the page has already switched.
             let _ = set_language(next.as_str().to_string()).await;

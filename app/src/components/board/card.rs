@@ -104,8 +104,17 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
     });
     let dragging = move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.card_id == id));
     let picked = move || ctx.keyboard.with(|k| k.as_ref().is_some_and(|k| k.card_id == id));
-    let others: Vec<(Id, String)> =
-        ctx.stages.with_value(|s| s.iter().filter(|s| s.id != stage_id).map(|s| (s.id, s.name.clone())).collect());
+    // The menu's stages are drawn when the menu is about to be used (pressed, tapped or focused
+    // from the keyboard), not with every card: a board of 300 cards would otherwise carry 7,800
+    // options in its HTML and hydrate each of them.
+    let menu_wanted = RwSignal::new(false);
+    let other_stages = move || {
+        menu_wanted.get().then(|| {
+            ctx.stages.with_value(|s| {
+                s.iter().filter(|s| s.id != stage_id).map(|s| view! { <option value=s.id>{s.name.clone()}</option> }).collect_view()
+            })
+        })
+    };
 
     view! {
         <article
@@ -176,9 +185,15 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                 {due.map(|d| view! { <span class="due">{t!(i18n, board.next_task, due = move || format::date_time(d, i18n.get_locale()))}</span> })}
                 {overdue.then(|| view! { <span class="badge danger">{t!(i18n, board.overdue)}</span> })}
                 {postponed.map(|d| view! { <span class="badge">{t!(i18n, board.postponed, date = move || format::date(d, i18n.get_locale()))}</span> })}
-                <select class="move-to" aria-label=move || t_string!(i18n, board.move_to) on:change=on_move_to>
+                <select
+                    class="move-to"
+                    aria-label=move || t_string!(i18n, board.move_to)
+                    on:change=on_move_to
+                    on:pointerdown=move |_| menu_wanted.set(true)
+                    on:focus=move |_| menu_wanted.set(true)
+                >
                     <option value="" selected>{t!(i18n, board.move_to)}</option>
-                    {others.into_iter().map(|(sid, sname)| view! { <option value=sid>{sname}</option> }).collect_view()}
+                    {other_stages}
                 </select>
             </footer>
         </article>
