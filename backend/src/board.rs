@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::access::{can, lead_scope, Action};
 use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
-use domain::count::{Count, CAP};
+use domain::count::Count;
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
 use domain::stage::Stage;
@@ -74,7 +74,7 @@ pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) ->
     let ids: Vec<Id> = shown.iter().map(|s| s.id).collect();
     let (first_half, second_half) = ids.split_at(ids.len().div_ceil(2));
     let (counts, mut pages, rest) = futures_util::try_join!(
-        column_counts(db, &base, &ids),
+        column_counts(db, &base, &ids, filter.count_cap()),
         first_pages(db, &base, first_half, tz),
         first_pages(db, &base, second_half, tz)
     )?;
@@ -92,11 +92,11 @@ pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) ->
     Ok((Board { columns, now: at }, config.stages))
 }
 
-/// How many leads each of `stages` holds under `base`, each count stopped at the cap (see
-/// `domain::count`). Only the shown stages are counted: years of won and lost leads in hidden
+/// How many leads each of `stages` holds under `base`, each count stopped at `cap` (the filter's,
+/// see `domain::count`). Only the shown stages are counted: years of won and lost leads in hidden
 /// stages are most of a school's leads, and the board never shows their counts; a shown closed
 /// column of ninety thousand costs what one of ten thousand does.
-async fn column_counts(db: &Db, base: &Where, stages: &[Id]) -> Result<HashMap<Id, Count>> {
+async fn column_counts(db: &Db, base: &Where, stages: &[Id], cap: i64) -> Result<HashMap<Id, Count>> {
     if stages.is_empty() {
         return Ok(HashMap::new());
     }
@@ -106,13 +106,13 @@ async fn column_counts(db: &Db, base: &Where, stages: &[Id]) -> Result<HashMap<I
     let arms: Vec<String> = stages
         .iter()
         .map(|id| {
-            let count = crate::list::capped_count_sql(&format!("{condition} AND l.stage_id = {id}"), CAP);
+            let count = crate::list::capped_count_sql(&format!("{condition} AND l.stage_id = {id}"), cap);
             format!("SELECT CAST({id} AS BIGINT) AS stage_id, ({count}) AS n")
         })
         .collect();
     let sql = arms.join(" UNION ALL ");
     let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&sql), &base.binds).fetch_all(pool).await)?;
-    Ok(counts.into_iter().map(|(stage, n)| (stage, Count::capped(n))).collect())
+    Ok(counts.into_iter().map(|(stage, n)| (stage, Count::capped_at(n, cap))).collect())
 }
 
 /// The next page of one column after `after`, as `user` may see it with `filter`.

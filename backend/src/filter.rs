@@ -194,8 +194,18 @@ impl Where {
         self.contains(dialect, query.terms.iter().map(String::as_str));
     }
 
+    /// As [`Where::contains_all`], on the lead's own copy of the text (`l.search_text`), for
+    /// statements over `leads l` that read leads newest first.
+    pub fn lead_contains_all(&mut self, dialect: Dialect, query: &SearchQuery) {
+        self.contains_in(dialect, SearchFrom::LEADS.text, query.terms.iter().map(String::as_str));
+    }
+
     fn contains<'t>(&mut self, dialect: Dialect, terms: impl Iterator<Item = &'t str>) {
-        let test = format!("{}({}, {{}}) > 0", dialect.substring_test(), SearchFrom::newest_first(dialect).text);
+        self.contains_in(dialect, SearchFrom::newest_first(dialect).text, terms);
+    }
+
+    fn contains_in<'t>(&mut self, dialect: Dialect, text: &str, terms: impl Iterator<Item = &'t str>) {
+        let test = format!("{}({text}, {{}}) > 0", dialect.substring_test());
         for term in terms {
             self.with(&test, Bind::Text(term.to_string()));
         }

@@ -17,10 +17,10 @@ use domain::{AppError, Id};
 /// Hits shown under the search box; the list shows the rest.
 pub const QUICK_LIMIT: usize = 8;
 
-/// The box counts matches up to this and then says "1 000+" ("all results" opens the list, which
-/// counts to [`domain::count::CAP`]). Past it a word is common enough that its newest leads are
-/// found sooner by reading leads newest first than by sorting every hit the index holds.
-pub const QUICK_COUNT_CAP: i64 = 1_000;
+/// The box counts matches up to this and then says "1 000+", as the list it opens does. Past it a
+/// word is common enough that its newest leads are found sooner by reading leads newest first
+/// than by sorting every hit the index holds.
+pub const QUICK_COUNT_CAP: i64 = domain::count::SEARCH_CAP;
 
 /// One of the newest hits, with how many hits the index gave (up to the cap and one more).
 #[derive(sqlx::FromRow)]

@@ -193,6 +193,30 @@ both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     let (_, alone) = backend::search::quick(&db, &owner, "одинок").await.unwrap();
     assert_eq!(alone, Count::exact(1));
 
+    // A list or board filtered by what was typed counts to the search's cap, as the box does.
+    let searched = LeadFilter { q: Some("клонов".into()), ..LeadFilter::default() };
+    let search_cap = Count { value: domain::count::SEARCH_CAP, more: true };
+    let view = domain::list::ListView::default();
+    let list = backend::list::list_leads(&db, &owner, &searched, &view, None).await.unwrap();
+    assert_eq!(list.total, search_cap);
+    // Past the cap the list reads leads newest first; page by page it is the same list.
+    let newest: Vec<i64> = backend::with_pool!(&db, pool => sqlx::query_scalar(
+        "SELECT id FROM leads WHERE first_name = 'Клонов' AND archived = FALSE ORDER BY created_at DESC, id DESC LIMIT 100"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    let size = view.size as usize;
+    assert_eq!(list.rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest[..size]);
+    let next = backend::list::list_leads(&db, &owner, &searched, &view, list.next.as_ref()).await.unwrap();
+    assert_eq!(next.rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest[size..2 * size]);
+    let board = board::load_board(&db, &owner, &searched).await.unwrap();
+    assert_eq!(board.columns[0].count, search_cap);
+    assert_eq!(board.columns[1].count, Count::exact(0));
+    let lonely = LeadFilter { q: Some("одинок".into()), ..LeadFilter::default() };
+    let list = backend::list::list_leads(&db, &owner, &lonely, &domain::list::ListView::default(), None).await.unwrap();
+    assert_eq!(list.total, Count::exact(1));
+
     let second_stage = LeadFilter { stages: vec![s[1].id], ..LeadFilter::default() };
     let narrowed = backend::list::list_leads(&db, &owner, &second_stage, &domain::list::ListView::default(), None).await.unwrap();
     assert_eq!(narrowed.total, Count::exact(1), "a filter below the cap is counted exactly");

@@ -60,6 +60,17 @@ fn flag(slot: &mut bool, key: &str, value: &str, ignored: &mut Vec<IgnoredParam>
 }
 
 impl LeadFilter {
+    /// Up to how many leads this filter's total is counted exactly: a search's hits to
+    /// [`crate::count::SEARCH_CAP`], anything else to [`crate::count::CAP`]. Text too short to
+    /// search for searches nothing.
+    pub fn count_cap(&self) -> i64 {
+        if self.q.as_deref().is_some_and(|q| crate::search::SearchQuery::parse(q).is_ok()) {
+            crate::count::SEARCH_CAP
+        } else {
+            crate::count::CAP
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == LeadFilter::default()
     }
@@ -143,6 +154,17 @@ impl LeadFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_is_counted_to_the_smaller_cap() {
+        assert_eq!(LeadFilter::default().count_cap(), crate::count::CAP);
+        let searched = LeadFilter { q: Some("Иванов".into()), ..Default::default() };
+        assert_eq!(searched.count_cap(), crate::count::SEARCH_CAP);
+        let stage_and_search = LeadFilter { stages: vec![3], ..searched };
+        assert_eq!(stage_and_search.count_cap(), crate::count::SEARCH_CAP);
+        let too_short = LeadFilter { q: Some("и".into()), ..Default::default() };
+        assert_eq!(too_short.count_cap(), crate::count::CAP);
+    }
 
     #[test]
     fn round_trips_through_the_url() {
