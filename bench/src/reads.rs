@@ -182,6 +182,37 @@ async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFil
     Report { db: name, what, app, floor, p95_target: Some(BOARD_P95_MS), ratio_target: None }.print()
 }
 
+/// The board filtered by a surname typed into its filter: each shown column's count (to the
+/// search's cap) and first 50 cards. The floor is those statements one column at a time, each
+/// with the search condition the application builds.
+async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
+    let shown: Vec<i64> =
+        backend::stages::list_stages(db).await.expect("stages").into_iter().filter(|s| s.shown_on_board).map(|s| s.id).collect();
+    let filters: Vec<LeadFilter> =
+        school.names.iter().map(|(surname, _)| LeadFilter { q: Some(surname.clone()), ..Default::default() }).collect();
+    let (owner, filters, shown) = (&school.owner, &filters, &shown);
+    let app = time(RUNS / 4, |i| async move {
+        backend::board::load_board(db, owner, &filters[i % filters.len()]).await.expect("board");
+    })
+    .await;
+    let floor = time(RUNS / 4, |i| async move {
+        let filter = &filters[i % filters.len()];
+        let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
+        for stage in shown {
+            let mut w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
+            w.with("l.stage_id = {}", backend::filter::Bind::Int(*stage));
+            let count = backend::list::capped_count_sql(&w.sql(), filter.count_cap());
+            let cards = format!("{} WHERE {} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT 50", backend::board::CARD_SELECT, w.sql());
+            with_pool!(db, pool => {
+                backend::bind_all!(sqlx::query_scalar::<_, i64>(&count), &w.binds).fetch_one(pool).await.expect("count");
+                backend::bind_all!(sqlx::query(&cards), &w.binds).fetch_all(pool).await.expect("cards");
+            });
+        }
+    })
+    .await;
+    Report { db: name, what: "board, searched by surname", app, floor, p95_target: Some(BOARD_P95_MS), ratio_target: None }.print()
+}
+
 async fn list_page(db: &Db, name: &str, school: &School) -> bool {
     let owner = &school.owner;
     let app = time(RUNS / 2, |_| async move {
@@ -299,6 +330,7 @@ pub async fn run(db: &Db, name: &str, school: &School) -> bool {
     ok &= board(db, name, school, "board, one responsible", mine).await;
     let branch = LeadFilter { branches: vec![school.branches[0]], ..Default::default() };
     ok &= board(db, name, school, "board, one branch", branch).await;
+    ok &= board_searched(db, name, school).await;
     ok &= list_page(db, name, school).await;
     ok &= list_searched(db, name, school).await;
     ok &= lead_card(db, name, school).await;
