@@ -131,7 +131,9 @@ both!(the_boards_first_pages_are_each_columns_own_first_page, |db| async move {
         leads::create_lead(&db, by, draft(&format!("Лид {i}"), s[i as usize % 2].id)).await.unwrap();
     }
     leads::create_lead(&db, &owner, draft("Один", s[2].id)).await.unwrap();
-    for filter in [LeadFilter::default(), LeadFilter { responsible: vec![anna.id], ..LeadFilter::default() }] {
+    // A search reads the board from its hits (`board::hit_pages`); the pages must be the same.
+    let searched = LeadFilter { q: Some("лид".into()), ..LeadFilter::default() };
+    for filter in [LeadFilter::default(), LeadFilter { responsible: vec![anna.id], ..LeadFilter::default() }, searched] {
         let board = board::load_board(&db, &owner, &filter).await.unwrap();
         assert!(board.columns.len() >= 3);
         for column in &board.columns {
@@ -212,6 +214,10 @@ both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     assert_eq!(next.rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest[size..2 * size]);
     let board = board::load_board(&db, &owner, &searched).await.unwrap();
     assert_eq!(board.columns[0].count, search_cap);
+    let own = board::load_column(&db, &owner, &searched, s[0].id, None).await.unwrap();
+    let card_ids = |cards: &[domain::board::BoardCard]| cards.iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(card_ids(&board.columns[0].cards), card_ids(&own), "a searched board's first page is the column's own");
+    assert_eq!(own.len() as i64, board::PAGE);
     assert_eq!(board.columns[1].count, Count::exact(0));
     let lonely = LeadFilter { q: Some("одинок".into()), ..LeadFilter::default() };
     let list = backend::list::list_leads(&db, &owner, &lonely, &domain::list::ListView::default(), None).await.unwrap();

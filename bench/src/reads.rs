@@ -183,8 +183,8 @@ async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFil
 }
 
 /// The board filtered by a surname typed into its filter: each shown column's count (to the
-/// search's cap) and first 50 cards. The floor is those statements one column at a time, each
-/// with the search condition the application builds.
+/// search's cap) and first 50 cards, read from the search's hits. The floor is the same two
+/// statements (`board::hit_counts_sql`, `board::hit_pages_sql`) run directly, one after the other.
 async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let shown: Vec<i64> =
         backend::stages::list_stages(db).await.expect("stages").into_iter().filter(|s| s.shown_on_board).map(|s| s.id).collect();
@@ -198,16 +198,12 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let floor = time(RUNS / 4, |i| async move {
         let filter = &filters[i % filters.len()];
         let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
-        for stage in shown {
-            let mut w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
-            w.with("l.stage_id = {}", backend::filter::Bind::Int(*stage));
-            let count = backend::list::capped_count_sql(&w.sql(), filter.count_cap());
-            let cards = format!("{} WHERE {} ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT 50", backend::board::CARD_SELECT, w.sql());
-            with_pool!(db, pool => {
-                backend::bind_all!(sqlx::query_scalar::<_, i64>(&count), &w.binds).fetch_one(pool).await.expect("count");
-                backend::bind_all!(sqlx::query(&cards), &w.binds).fetch_all(pool).await.expect("cards");
-            });
-        }
+        let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
+        let (counts, cards) = (backend::board::hit_counts_sql(&w, shown), backend::board::hit_pages_sql(&w, shown));
+        with_pool!(db, pool => {
+            backend::bind_all!(sqlx::query(&counts), &w.binds).fetch_all(pool).await.expect("counts");
+            backend::bind_all!(sqlx::query(&cards), &w.binds).fetch_all(pool).await.expect("cards");
+        });
     })
     .await;
     Report { db: name, what: "board, searched by surname", app, floor, p95_target: Some(BOARD_P95_MS), ratio_target: None }.print()
