@@ -87,7 +87,7 @@ pub async fn sign_out_session() -> Result<(), AppError> {
 /// Tells leptos_i18n which language to render in from now on.
 pub fn set_locale_cookie(lang: domain::user::Lang) {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", crate::components::header::LOCALE_COOKIE, lang.as_str());
+        let cookie = crate::components::header::locale_cookie(lang.as_str());
         if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
             options.append_header(axum::http::header::SET_COOKIE, value);
         }

@@ -12,7 +12,6 @@ use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
 use domain::count::Count;
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
-use domain::search::SearchQuery;
 use domain::stage::Stage;
 use domain::user::{initials, User};
 use domain::{AppError, Id};
@@ -73,8 +72,7 @@ pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) ->
     // server and the tail slow under load (a board took a connection per column); one statement
     // for all the pages leaves one of two cores idle while SQLite reads them.
     let ids: Vec<Id> = shown.iter().map(|s| s.id).collect();
-    let searched = filter.q.as_deref().is_some_and(|q| SearchQuery::parse(q).is_ok());
-    let (counts, mut pages) = if searched {
+    let (counts, mut pages) = if filter.search().is_some() {
         futures_util::try_join!(hit_counts(db, &base, &ids, filter.count_cap()), hit_pages(db, &base, &ids, tz))?
     } else {
         let (first_half, second_half) = ids.split_at(ids.len().div_ceil(2));

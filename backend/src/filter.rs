@@ -247,7 +247,7 @@ impl Where {
         if filter.postponed {
             w.with("l.postponed_until > {}", Bind::Time(now));
         }
-        if let Some(query) = filter.q.as_deref().and_then(|q| SearchQuery::parse(q).ok()) {
+        if let Some(query) = filter.search() {
             w.search(dialect, &query);
         }
         w

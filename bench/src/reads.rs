@@ -252,10 +252,7 @@ async fn list_searched(db: &Db, name: &str, school: &School) -> bool {
             with_pool!(db, pool => backend::bind_all!(sqlx::query_scalar(&count), &w.binds).fetch_one(pool).await).expect("count");
         // Past the cap the rows are read newest first, each lead tested, as the list does.
         let w = if counted > filter.count_cap() {
-            let unsearched = LeadFilter { q: None, ..filter.clone() };
-            let mut walked = backend::filter::Where::build(&unsearched, scope, chrono::Utc::now(), db.dialect());
-            walked.lead_contains_all(db.dialect(), &SearchQuery::parse(filter.q.as_deref().unwrap_or_default()).expect("a surname"));
-            walked
+            backend::list::newest_first_walk(filter, scope, db.dialect()).expect("a surname")
         } else {
             w
         };

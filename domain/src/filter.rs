@@ -60,11 +60,16 @@ fn flag(slot: &mut bool, key: &str, value: &str, ignored: &mut Vec<IgnoredParam>
 }
 
 impl LeadFilter {
+    /// What `q` searches for; none when it is absent or too short to search for (then it
+    /// filters nothing).
+    pub fn search(&self) -> Option<crate::search::SearchQuery> {
+        self.q.as_deref().and_then(|q| crate::search::SearchQuery::parse(q).ok())
+    }
+
     /// Up to how many leads this filter's total is counted exactly: a search's hits to
-    /// [`crate::count::SEARCH_CAP`], anything else to [`crate::count::CAP`]. Text too short to
-    /// search for searches nothing.
+    /// [`crate::count::SEARCH_CAP`], anything else to [`crate::count::CAP`].
     pub fn count_cap(&self) -> i64 {
-        if self.q.as_deref().is_some_and(|q| crate::search::SearchQuery::parse(q).is_ok()) {
+        if self.search().is_some() {
             crate::count::SEARCH_CAP
         } else {
             crate::count::CAP

@@ -20,12 +20,17 @@ pub fn locale_of(lang: domain::user::Lang) -> Locale {
 /// The cookie the server renders pages in the language of (leptos_i18n's name for it).
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
+/// The `Set-Cookie` / `document.cookie` value that keeps `locale` ("ru", "en") for a year.
+pub fn locale_cookie(locale: &str) -> String {
+    format!("{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age=31536000")
+}
+
 /// Writes the locale cookie at once, so a reload straight after a switch renders in the new
 /// language even before `set_language` has answered (the server writes the same cookie then).
 fn remember_locale(locale: Locale) {
     use wasm_bindgen::JsCast;
     if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
-        let _ = html.set_cookie(&format!("{LOCALE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.as_str()));
+        let _ = html.set_cookie(&locale_cookie(locale.as_str()));
     }
 }
 
