@@ -42,13 +42,19 @@ struct CardRow {
 
 /// A card's columns over `leads l`; the names by scalar subqueries, as in `list::ROW_COLUMNS`
 /// (cheaper for PostgreSQL to plan than joins in every arm of the board's `UNION ALL`).
-pub const CARD_SELECT: &str = "SELECT l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, \
-     (SELECT c.name FROM categories c WHERE c.id = l.category_id) AS category, \
-     (SELECT b.name FROM branches b WHERE b.id = l.branch_id) AS branch, \
-     l.desired_start, l.responsible_id, (SELECT u.display_name FROM users u WHERE u.id = l.responsible_id) AS responsible, \
-     l.stage_changed_at, l.postponed_until, l.version, \
-     (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due \
-     FROM leads l";
+macro_rules! card_columns {
+    () => {
+        "l.id, l.stage_id, l.first_name, l.patronymic, l.surname, l.phone, \
+         (SELECT c.name FROM categories c WHERE c.id = l.category_id) AS category, \
+         (SELECT b.name FROM branches b WHERE b.id = l.branch_id) AS branch, \
+         l.desired_start, l.responsible_id, (SELECT u.display_name FROM users u WHERE u.id = l.responsible_id) AS responsible, \
+         l.stage_changed_at, l.postponed_until, l.version, \
+         (SELECT MIN(t.due_at) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS next_task_due"
+    };
+}
+
+/// A card's row from `leads l`.
+pub const CARD_SELECT: &str = concat!("SELECT ", card_columns!(), " FROM leads l");
 
 /// Reads the board as `user` may see it: the scope of the access rules, then the filter.
 pub async fn load_board(db: &Db, user: &User, filter: &LeadFilter) -> Result<Board> {
@@ -73,7 +79,7 @@ pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) ->
     // for all the pages leaves one of two cores idle while SQLite reads them.
     let ids: Vec<Id> = shown.iter().map(|s| s.id).collect();
     let (counts, mut pages) = if filter.search().is_some() {
-        futures_util::try_join!(hit_counts(db, &base, &ids, filter.count_cap()), hit_pages(db, &base, &ids, tz))?
+        hits(db, &base, &ids, filter.count_cap(), tz).await?
     } else {
         let (first_half, second_half) = ids.split_at(ids.len().div_ceil(2));
         let (counts, mut pages, rest) = futures_util::try_join!(
@@ -162,42 +168,43 @@ async fn first_pages(db: &Db, base: &Where, stages: &[Id], tz: Tz) -> Result<Has
     Ok(by_stage(rows, tz))
 }
 
-/// A searched board's counts, from its hits: one pass over the leads the search index gives,
-/// grouped by stage. Per column, as [`column_counts`] does, every arm read the index's hits again
-/// — a common surname's twelve thousand, thirteen times (p50 0.6 s on a million leads).
-async fn hit_counts(db: &Db, base: &Where, stages: &[Id], cap: i64) -> Result<HashMap<Id, Count>> {
+/// A card with its column's number of hits, as [`hits_sql`] reads them.
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    hits: i64,
+}
+
+/// A searched board's counts and first pages, from its hits in one pass: the leads the search
+/// index gives, ranked per stage newest move first and counted per stage, then the first
+/// [`PAGE`] of each as cards. Per column, as [`column_counts`] and [`first_pages`] do, every arm
+/// read the index's hits again — a common surname's twelve thousand, thirteen times (p50 0.6 s on
+/// a million leads); counts and pages apart read them twice.
+async fn hits(db: &Db, base: &Where, stages: &[Id], cap: i64, tz: Tz) -> Result<(HashMap<Id, Count>, HashMap<Id, Vec<BoardCard>>)> {
     if stages.is_empty() {
-        return Ok(HashMap::new());
+        return Ok((HashMap::new(), HashMap::new()));
     }
-    let sql = hit_counts_sql(base, stages);
-    let counts: Vec<(Id, i64)> = with_pool!(db, pool => bind_all!(sqlx::query_as(&sql), &base.binds).fetch_all(pool).await)?;
-    Ok(counts.into_iter().map(|(stage, n)| (stage, Count::capped_at(n, cap))).collect())
+    let sql = hits_sql(base, stages);
+    let rows: Vec<HitRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, HitRow>(&sql), &base.binds).fetch_all(pool).await)?;
+    // Every stage with a hit has its first card among the rows, each carrying the stage's count.
+    let counts = rows.iter().map(|row| (row.card.stage_id, Count::capped_at(row.hits, cap))).collect();
+    Ok((counts, by_stage(rows.into_iter().map(|row| row.card).collect(), tz)))
 }
 
-/// A searched board's first pages, from its hits: each stage's newest moves among them
-/// (`ROW_NUMBER` over the hits), then those leads' cards — the same cards [`page`] reads.
-async fn hit_pages(db: &Db, base: &Where, stages: &[Id], tz: Tz) -> Result<HashMap<Id, Vec<BoardCard>>> {
-    if stages.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = hit_pages_sql(base, stages);
-    let rows: Vec<CardRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, CardRow>(&sql), &base.binds).fetch_all(pool).await)?;
-    Ok(by_stage(rows, tz))
-}
-
-/// [`hit_counts`]'s statement (public for the benchmark's floor); `base`'s binds go with it.
-pub fn hit_counts_sql(base: &Where, stages: &[Id]) -> String {
-    format!("SELECT l.stage_id, COUNT(*) FROM leads l WHERE {} AND l.stage_id IN ({}) GROUP BY l.stage_id", base.sql(), inlined(stages))
-}
-
-/// [`hit_pages`]'s statement (public for the benchmark's floor); `base`'s binds go with it.
-pub fn hit_pages_sql(base: &Where, stages: &[Id]) -> String {
+/// [`hits`]'s statement (public for the benchmark's floor); `base`'s binds go with it.
+pub fn hits_sql(base: &Where, stages: &[Id]) -> String {
     format!(
-        "{CARD_SELECT} WHERE l.id IN (SELECT id FROM (SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.stage_id \
-         ORDER BY l.stage_changed_at DESC, l.id DESC) AS place FROM leads l WHERE {} AND l.stage_id IN ({})) AS ranked \
-         WHERE place <= {PAGE})",
+        concat!(
+            "SELECT ",
+            card_columns!(),
+            ", ranked.hits FROM (SELECT l.id, COUNT(*) OVER (PARTITION BY l.stage_id) AS hits, ROW_NUMBER() OVER \
+             (PARTITION BY l.stage_id ORDER BY l.stage_changed_at DESC, l.id DESC) AS place FROM leads l WHERE {} AND \
+             l.stage_id IN ({})) AS ranked JOIN leads l ON l.id = ranked.id WHERE ranked.place <= {}"
+        ),
         base.sql(),
-        inlined(stages)
+        inlined(stages),
+        PAGE
     )
 }
 

@@ -131,7 +131,7 @@ both!(the_boards_first_pages_are_each_columns_own_first_page, |db| async move {
         leads::create_lead(&db, by, draft(&format!("Лид {i}"), s[i as usize % 2].id)).await.unwrap();
     }
     leads::create_lead(&db, &owner, draft("Один", s[2].id)).await.unwrap();
-    // A search reads the board from its hits (`board::hit_pages`); the pages must be the same.
+    // A search reads the board from its hits (`board::hits`); the pages must be the same.
     let searched = LeadFilter { q: Some("лид".into()), ..LeadFilter::default() };
     for filter in [LeadFilter::default(), LeadFilter { responsible: vec![anna.id], ..LeadFilter::default() }, searched] {
         let board = board::load_board(&db, &owner, &filter).await.unwrap();

@@ -66,6 +66,9 @@ enum Command {
         /// one (it is migrated first; the moves change it).
         #[arg(long)]
         school: Option<String>,
+        /// With `--school`: only the benchmarks of one part (search, board, list, card, moves or http).
+        #[arg(long, requires = "school", value_parser = ["search", "board", "list", "card", "moves", "http"])]
+        only: Option<String>,
     },
     /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli.
     Wasm {
@@ -98,13 +101,13 @@ async fn scale(kind: backend::testing::Kind, leads: i64, server: Option<&str>, g
         println!("{name}: the school is at {}", test_db.url);
         return true;
     }
-    let ok = measure(&db, &test_db.url, name, &school, server).await;
+    let ok = measure(&db, &test_db.url, name, &school, server, None).await;
     test_db.finish().await;
     ok
 }
 
 /// Runs the scale benchmarks on a school generated earlier (`--school URL`).
-async fn scale_existing(url: &str, server: Option<&str>) -> bool {
+async fn scale_existing(url: &str, server: Option<&str>, only: Option<&str>) -> bool {
     let db = backend::Db::connect(url).await.expect("the school's database");
     db.migrate().await.expect("migrate");
     let name = match db.dialect() {
@@ -113,16 +116,23 @@ async fn scale_existing(url: &str, server: Option<&str>) -> bool {
     };
     let school = generate::read(&db).await;
     println!("{name}: measuring the school of {} leads at {url}", school.leads);
-    let ok = measure(&db, url, name, &school, server).await;
+    let ok = measure(&db, url, name, &school, server, only).await;
     db.close().await;
     ok
 }
 
-async fn measure(db: &backend::Db, url: &str, name: &str, school: &generate::School, server: Option<&str>) -> bool {
+/// Runs the benchmarks of `only` that part, or all of them.
+async fn measure(db: &backend::Db, url: &str, name: &str, school: &generate::School, server: Option<&str>, only: Option<&str>) -> bool {
+    let wanted = |part: &str| only.is_none_or(|only| only == part);
     // As the server does at start-up: fresh planner statistics for the tables just filled.
     db.optimize().await.expect("optimize");
-    let mut ok = reads::run(db, name, school).await;
-    ok &= moves::run(db, name, school).await;
+    let mut ok = reads::run(db, name, school, &wanted).await;
+    if wanted("moves") {
+        ok &= moves::run(db, name, school).await;
+    }
+    if !wanted("http") {
+        return ok;
+    }
     match server.filter(|bin| std::path::Path::new(bin).exists()) {
         Some(bin) => ok &= http::run(db, url, name, school, bin).await,
         None => println!("{name} | HTTP load: skipped (no server binary; set VORONKA_BIN or --server)"),
@@ -148,12 +158,12 @@ async fn main() {
                 std::process::exit(1);
             }
         }
-        Command::Scale { school: Some(url), server, .. } => {
-            if !scale_existing(&url, server.as_deref()).await {
+        Command::Scale { school: Some(url), server, only, .. } => {
+            if !scale_existing(&url, server.as_deref(), only.as_deref()).await {
                 std::process::exit(1);
             }
         }
-        Command::Scale { leads, db, server, generate_only, school: None } => {
+        Command::Scale { leads, db, server, generate_only, school: None, .. } => {
             let mut failed = false;
             for kind in kinds(db) {
                 failed |= !scale(kind, leads, server.as_deref(), generate_only).await;
