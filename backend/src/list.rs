@@ -202,10 +202,9 @@ pub fn newest_first_walk(filter: &LeadFilter, scope: LeadScope, dialect: Dialect
 pub async fn list_leads(db: &Db, user: &User, filter: &LeadFilter, view: &ListView, after: Option<&ListCursor>) -> Result<ListPage> {
     let (base, settings) = visible(db, user, filter).await?;
     let total = count_up_to(db, &base, filter.count_cap()).await?;
-    let mut w = match newest_first_walk(filter, lead_scope(user, settings.lead_visibility), db.dialect()) {
-        Some(walked) if total.more && view.sort == ListSort::default() => walked,
-        _ => base.clone(),
-    };
+    let walk = total.more && view.sort == ListSort::default();
+    let walked = walk.then(|| newest_first_walk(filter, lead_scope(user, settings.lead_visibility), db.dialect())).flatten();
+    let mut w = walked.unwrap_or_else(|| base.clone());
     if let Some(cursor) = after {
         keyset(&mut w, view, db.dialect(), cursor, Side::After);
     }

@@ -165,9 +165,18 @@ async fn board_floor(db: &Db, shown: &[i64], extra: &str) {
     });
 }
 
+/// The ids of the stages the board shows, as columns.
+async fn shown_stages(db: &Db) -> Vec<i64> {
+    backend::stages::list_stages(db).await.expect("stages").into_iter().filter(|s| s.shown_on_board).map(|s| s.id).collect()
+}
+
+/// A board or list filter searching for each sampled surname, as typed into the filter.
+fn surname_filters(school: &School) -> Vec<LeadFilter> {
+    school.names.iter().map(|(surname, _)| LeadFilter { q: Some(surname.clone()), ..Default::default() }).collect()
+}
+
 async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFilter) -> bool {
-    let shown: Vec<i64> =
-        backend::stages::list_stages(db).await.expect("stages").into_iter().filter(|s| s.shown_on_board).map(|s| s.id).collect();
+    let shown = shown_stages(db).await;
     let extra = match (filter.responsible.first(), filter.branches.first()) {
         (Some(r), _) => format!(" AND l.responsible_id = {r}"),
         (_, Some(b)) => format!(" AND l.branch_id = {b}"),
@@ -186,10 +195,8 @@ async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFil
 /// search's cap) and first 50 cards, read from the search's hits. The floor is the same statement
 /// (`board::hits_sql`) run directly.
 async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
-    let shown: Vec<i64> =
-        backend::stages::list_stages(db).await.expect("stages").into_iter().filter(|s| s.shown_on_board).map(|s| s.id).collect();
-    let filters: Vec<LeadFilter> =
-        school.names.iter().map(|(surname, _)| LeadFilter { q: Some(surname.clone()), ..Default::default() }).collect();
+    let shown = shown_stages(db).await;
+    let filters = surname_filters(school);
     let (owner, filters, shown) = (&school.owner, &filters, &shown);
     let app = time(RUNS / 4, |i| async move {
         backend::board::load_board(db, owner, &filters[i % filters.len()]).await.expect("board");
@@ -233,8 +240,7 @@ async fn list_page(db: &Db, name: &str, school: &School) -> bool {
 /// the search index, then the 50 newest rows, read newest first past the cap) run directly.
 async fn list_searched(db: &Db, name: &str, school: &School) -> bool {
     let owner = &school.owner;
-    let filters: Vec<LeadFilter> =
-        school.names.iter().map(|(surname, _)| LeadFilter { q: Some(surname.clone()), ..Default::default() }).collect();
+    let filters = surname_filters(school);
     let filters = &filters;
     let app = time(RUNS / 4, |i| async move {
         backend::list::list_leads(db, owner, &filters[i % filters.len()], &ListView::default(), None).await.expect("list");
