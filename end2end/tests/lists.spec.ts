@@ -60,7 +60,7 @@ test('filters live in the URL: set them, reload, go back, reset', async ({ page 
   await expect(page.getByTestId('board')).toBeVisible();
 });
 
-test('search answers as you type: five digits of a phone find the lead', async ({ page }, info) => {
+test('search answers as you type: five digits of a phone find the lead, marked in the list and on the board', async ({ page }, info) => {
   await signIn(page, info, USER);
   const card = page.locator('section.column article.card').filter({ has: page.locator('a.card-phone') }).first();
   const leadId = await card.getAttribute('data-lead-id');
@@ -74,8 +74,21 @@ test('search answers as you type: five digits of a phone find the lead', async (
   // Enter opens the whole list of matches.
   await search.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/leads\\?q=${digits}$`));
-  await expect(page.locator(`tr.lead-row[data-lead-id="${leadId}"]`)).toBeVisible();
+  const row = page.locator(`tr.lead-row[data-lead-id="${leadId}"]`);
+  await expect(row).toBeVisible();
   await page.screenshot({ path: info.outputPath('search-list.png'), fullPage: false });
+
+  // The list and the board searched for the digits mark them in the phone, across its
+  // punctuation; searched for a surname, the board marks it in the name.
+  const markedDigits = async (mark: Locator) => ((await mark.textContent()) ?? '').replace(/\D/g, '');
+  expect(await markedDigits(row.locator('mark').first())).toBe(digits);
+  await page.goto(`${demoURL(info)}/?q=${digits}`);
+  const found = page.locator(`section.column article.card[data-lead-id="${leadId}"]`);
+  expect(await markedDigits(found.locator('a.card-phone mark').first())).toBe(digits);
+  const surname = ((await found.locator('.card-name a').textContent()) ?? '').split(' ')[0];
+  await page.goto(`${demoURL(info)}/?q=${encodeURIComponent(surname)}`);
+  await expect(found.locator('.card-name mark').first()).toHaveText(surname);
+  await expect(found.locator('a.card-phone mark')).toHaveCount(0);
 });
 
 test('the list sorts, pages and changes its page size', async ({ page }, info) => {

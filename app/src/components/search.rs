@@ -5,6 +5,7 @@ use crate::api::list::{quick_search, SearchAnswer};
 use crate::components::errors::error_view;
 use crate::components::format;
 use crate::i18n::*;
+use domain::filter::LeadFilter;
 use domain::phone::Phone;
 use domain::search::{highlight, SearchQuery, TooShort};
 use domain::AppError;
@@ -21,6 +22,20 @@ pub fn marked(text: &str, query: &SearchQuery) -> impl IntoView {
         .into_iter()
         .map(|p| if p.hit { view! { <mark>{p.text}</mark> }.into_any() } else { p.text.into_any() })
         .collect_view()
+}
+
+/// The search a page's URL query (`?q=…&stage=…`) filters by, if any: the board and the list mark
+/// what it matched in each lead's name and phone.
+pub fn searched(url_query: &str) -> Option<SearchQuery> {
+    LeadFilter::from_query(url_query).0.search()
+}
+
+/// [`marked`] when the page is searched, else the text as it is.
+pub fn marked_if(text: &str, query: Option<&SearchQuery>) -> AnyView {
+    match query {
+        Some(query) => marked(text, query).into_any(),
+        None => text.to_string().into_any(),
+    }
 }
 
 fn list_url(text: &str) -> String {
@@ -147,5 +162,25 @@ pub fn SearchBox() -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::searched;
+
+    #[test]
+    fn a_page_is_searched_for_its_q_beside_other_filters() {
+        let query = searched("?stage=3&q=%D0%98%D0%B2%D0%B0%D0%BD+8903&overdue=1").expect("searched");
+        assert_eq!(query.terms, ["иван", "8903"]);
+        assert_eq!(searched("stage=3&q=%D0%98%D0%B2%D0%B0%D0%BD"), searched("q=иван"));
+    }
+
+    #[test]
+    fn nothing_is_marked_without_a_search_or_when_it_is_too_short_to_run() {
+        assert_eq!(searched(""), None);
+        assert_eq!(searched("?stage=3"), None);
+        assert_eq!(searched("?q=%20%20"), None);
+        assert_eq!(searched("?q=a"), None);
     }
 }

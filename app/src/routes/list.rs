@@ -6,10 +6,12 @@ use crate::components::errors::ErrorMessage;
 use crate::components::filter_bar::{FilterBar, UrlFilter};
 use crate::components::format;
 use crate::components::hydration::HydrationMark;
+use crate::components::search::{marked_if, searched};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::list::{ListCursor, ListRow, ListView, SortKey, PAGE_SIZES};
 use domain::phone::Phone;
+use domain::search::SearchQuery;
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -146,7 +148,10 @@ fn ListTable(answer: ListAnswer, offset: usize, url: UrlFilter, paging: RwSignal
     let has_prev = offset > 0;
     let has_next = page.next.is_some();
     let navigate = use_navigate();
-    let rows = page.rows.into_iter().map(|r| view! { <Row row=r now navigate=navigate.clone() /> }).collect_view();
+    // The query these rows were read for (a newer one replaces the whole table).
+    let searched = searched(&query.get_untracked());
+    let rows =
+        page.rows.into_iter().map(|r| view! { <Row row=r now searched=searched.clone() navigate=navigate.clone() /> }).collect_view();
     let (from, to) = (if shown == 0 { 0 } else { offset + 1 }, offset + shown);
     view! {
         {ignored}
@@ -203,6 +208,8 @@ fn ListTable(answer: ListAnswer, offset: usize, url: UrlFilter, paging: RwSignal
 fn Row(
     row: ListRow,
     now: chrono::DateTime<chrono::Utc>,
+    /// What the list is searched for: marked in the name and phone.
+    searched: Option<SearchQuery>,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -215,12 +222,16 @@ fn Row(
     let overdue = row.next_task_due.is_some_and(|d| d < now);
     let days = (now - row.stage_changed_at).num_days().max(0);
     let (desired, created, due) = (row.desired_start, row.created_at.date_naive(), row.next_task_due_local);
+    // The phone is one element in its cell: on a phone screen the cell is a flex row, where the
+    // marked and unmarked pieces would each be an item with a gap between.
     view! {
         <tr class="lead-row" class:archived=row.archived data-lead-id=row.id on:click=open>
             <td class="cell-name">
-                <a href=href>{row.name.clone()}</a>
+                <a href=href>{marked_if(&row.name, searched.as_ref())}</a>
             </td>
-            <td data-label=move || t_string!(i18n, lead.phone)>{phone}</td>
+            <td class="cell-phone" data-label=move || t_string!(i18n, lead.phone)>
+                {phone.map(|p| view! { <span>{marked_if(&p, searched.as_ref())}</span> })}
+            </td>
             <td data-label=move || t_string!(i18n, lead.stage)>
                 <span class="stage-chip" style=format!("--stage-color: {}", row.stage_color)>{row.stage.clone()}</span>
             </td>

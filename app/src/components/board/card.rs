@@ -4,6 +4,7 @@
 use super::dnd;
 use super::state::{Announcement, BoardCtx, KeyboardPick};
 use crate::components::format;
+use crate::components::search::marked_if;
 use crate::i18n::*;
 use domain::board::BoardCard;
 use domain::phone::Phone;
@@ -25,6 +26,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
     let desired = card.desired_start;
     let due = card.next_task_due_local;
     let name = card.name.clone();
+    let searched = ctx.searched.get_value();
 
     let on_pointerdown = {
         let name = name.clone();
@@ -145,7 +147,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                             }
                         }
                     >
-                        {name.clone()}
+                        {marked_if(&name, searched.as_ref())}
                     </a>
                 </h3>
                 {card.responsible_initials.clone().map(|i| view! { <span class="avatar small">{i}</span> })}
@@ -163,7 +165,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
                                 }
                             }
                         >
-                            {p}
+                            {marked_if(&p, searched.as_ref())}
                         </a>
                     }
                         .into_any()

@@ -33,6 +33,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
         categories: StoredValue::new(page.categories),
         now: page.board.now,
         query,
+        searched: StoredValue::new(crate::components::search::searched(&query.get_untracked())),
         picker: RwSignal::new(None),
         enrolling: RwSignal::new(None),
         adding: RwSignal::new(None),

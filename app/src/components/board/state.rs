@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::board::{BoardCard, BoardColumn};
 use domain::count::Count;
 use domain::dictionary::DictionaryEntry;
+use domain::search::SearchQuery;
 use domain::stage::Stage;
 use domain::{AppError, Id};
 use leptos::prelude::*;
@@ -69,6 +70,8 @@ pub struct BoardCtx {
     pub categories: StoredValue<Vec<DictionaryEntry>>,
     pub now: DateTime<Utc>,
     pub query: Memo<String>,
+    /// What the board is searched for, if it is: the cards mark it in names and phones.
+    pub searched: StoredValue<Option<SearchQuery>>,
     pub picker: RwSignal<Option<PendingMove>>,
     /// A card dropped into the enrolment stage, waiting for its group and contract.
     pub enrolling: RwSignal<Option<PendingMove>>,
