@@ -47,10 +47,12 @@ pub enum Invalid {
     EnrolmentRequired,
     /// Not an amount of roubles (e.g. 45000 or 45 000,50).
     Price,
+    /// A parameter the request does not take (a misspelt filter in an API URL, say).
+    UnknownParameter,
 }
 
 impl Invalid {
-    pub const ALL: [Invalid; 26] = [
+    pub const ALL: [Invalid; 27] = [
         Invalid::Required,
         Invalid::TooLong,
         Invalid::Phone,
@@ -77,6 +79,7 @@ impl Invalid {
         Invalid::GroupMismatch,
         Invalid::EnrolmentRequired,
         Invalid::Price,
+        Invalid::UnknownParameter,
     ];
 
     /// The key under `validation.` in the locale files.
@@ -108,6 +111,7 @@ impl Invalid {
             Invalid::GroupMismatch => "group_mismatch",
             Invalid::EnrolmentRequired => "enrolment_required",
             Invalid::Price => "price",
+            Invalid::UnknownParameter => "unknown_parameter",
         }
     }
 }

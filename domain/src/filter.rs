@@ -1,6 +1,7 @@
 //! `LeadFilter`: the one filter for board, list, export, call list and API. The URL query is its
 //! serialisation, so a bookmark reproduces a view.
 
+use crate::error::Invalid;
 use crate::Id;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,11 +25,19 @@ pub struct LeadFilter {
     pub q: Option<String>,
 }
 
-/// A query parameter that could not be read; the view ignores it and says so.
+/// A query parameter that could not be read; a page ignores it and says so, the API refuses it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IgnoredParam {
     pub key: String,
     pub value: String,
+    /// Why it could not be read.
+    pub reason: Invalid,
+}
+
+impl IgnoredParam {
+    pub fn new(key: &str, value: &str, reason: Invalid) -> IgnoredParam {
+        IgnoredParam { key: key.into(), value: value.into(), reason }
+    }
 }
 
 fn ids(out: &mut Vec<Id>, key: &str, value: &str, ignored: &mut Vec<IgnoredParam>) {
@@ -39,7 +48,7 @@ fn ids(out: &mut Vec<Id>, key: &str, value: &str, ignored: &mut Vec<IgnoredParam
                     out.push(id)
                 }
             }
-            _ => ignored.push(IgnoredParam { key: key.into(), value: part.into() }),
+            _ => ignored.push(IgnoredParam::new(key, part, Invalid::OutOfRange)),
         }
     }
 }
@@ -47,7 +56,7 @@ fn ids(out: &mut Vec<Id>, key: &str, value: &str, ignored: &mut Vec<IgnoredParam
 fn date(slot: &mut Option<NaiveDate>, key: &str, value: &str, ignored: &mut Vec<IgnoredParam>) {
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         Ok(d) => *slot = Some(d),
-        Err(_) => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+        Err(_) => ignored.push(IgnoredParam::new(key, value, Invalid::Date)),
     }
 }
 
@@ -55,7 +64,7 @@ fn flag(slot: &mut bool, key: &str, value: &str, ignored: &mut Vec<IgnoredParam>
     match value {
         "1" | "true" => *slot = true,
         "0" | "false" => *slot = false,
-        _ => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+        _ => ignored.push(IgnoredParam::new(key, value, Invalid::OutOfRange)),
     }
 }
 
@@ -105,11 +114,11 @@ impl LeadFilter {
                 "q" if value.is_empty() => {}
                 "q" => match crate::search::SearchQuery::parse(value) {
                     Ok(_) => f.q = Some(value.to_string()),
-                    Err(_) => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+                    Err(_) => ignored.push(IgnoredParam::new(key, value, Invalid::SearchTooShort)),
                 },
                 // How a list shows the leads, not which: read by `list::ListView`.
                 "sort" | "size" => {}
-                _ => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+                _ => ignored.push(IgnoredParam::new(key, value, Invalid::UnknownParameter)),
             }
         }
         (f, ignored)
@@ -197,10 +206,19 @@ mod tests {
         assert_eq!(f.branches, vec![4]);
         assert_eq!(f.desired_from, None);
         assert!(!f.overdue);
-        let keys: Vec<_> = ignored.iter().map(|i| i.key.as_str()).collect();
-        assert_eq!(keys, vec!["stage", "stage", "desired_from", "overdue", "colour"]);
+        let read: Vec<_> = ignored.iter().map(|i| (i.key.as_str(), i.value.as_str(), i.reason)).collect();
+        assert_eq!(
+            read,
+            vec![
+                ("stage", "x", Invalid::OutOfRange),
+                ("stage", "-3", Invalid::OutOfRange),
+                ("desired_from", "31.02.2027", Invalid::Date),
+                ("overdue", "maybe", Invalid::OutOfRange),
+                ("colour", "red", Invalid::UnknownParameter),
+            ]
+        );
         let (f, ignored) = LeadFilter::from_query("q=ab&sort=name");
         assert_eq!(f.q, None);
-        assert_eq!(ignored, vec![IgnoredParam { key: "q".into(), value: "ab".into() }]);
+        assert_eq!(ignored, vec![IgnoredParam::new("q", "ab", Invalid::SearchTooShort)]);
     }
 }

@@ -1,6 +1,7 @@
 //! The list (journal) of leads: its sort orders, keyset cursor, page sizes and rows. The call list
 //! walks the same order one lead at a time.
 
+use crate::error::Invalid;
 use crate::filter::IgnoredParam;
 use crate::Id;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -95,11 +96,11 @@ impl ListView {
             match key.as_ref() {
                 "sort" => match ListSort::parse(value.trim()) {
                     Some(s) => view.sort = s,
-                    None => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+                    None => ignored.push(IgnoredParam::new(&key, &value, Invalid::OutOfRange)),
                 },
                 "size" => match value.trim().parse::<i64>() {
                     Ok(n) if PAGE_SIZES.contains(&n) => view.size = n,
-                    _ => ignored.push(IgnoredParam { key: key.into(), value: value.into() }),
+                    _ => ignored.push(IgnoredParam::new(&key, &value, Invalid::OutOfRange)),
                 },
                 _ => {}
             }

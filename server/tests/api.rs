@@ -98,6 +98,21 @@ both!(tokens_scopes_and_lead_intake, |db| async move {
     assert_eq!(rest["leads"].as_array().unwrap().len(), 1);
     assert_eq!(rest["next"], Value::Null);
     assert_eq!(call(&app, "GET", "/api/v1/leads?limit=0", Some(&reader), None, None).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    // A filter the API cannot read is refused by name, never dropped (which would list every lead).
+    for (query, field, reason) in [
+        ("stge=3", "stge", "unknown_parameter"),
+        ("limit=5&stage=abc", "stage", "out_of_range"),
+        ("created_from=2026-13-01", "created_from", "date"),
+        ("q=ab", "q", "search_too_short"),
+        ("sort=name", "sort", "unknown_parameter"),
+    ] {
+        let (status, refused) = call(&app, "GET", &format!("/api/v1/leads?{query}"), Some(&reader), None, None).await;
+        assert_eq!(
+            (status, refused["field"].as_str(), refused["reason"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field), Some(reason)),
+            "{query}"
+        );
+    }
     assert_eq!(
         call(&app, "GET", "/api/v1/leads?q=%D0%95%D0%B2%D0%B3", Some(&reader), None, None).await.1["leads"].as_array().unwrap().len(),
         2

@@ -98,6 +98,7 @@ pub fn reason_text_in(locale: Locale, reason: Invalid) -> String {
         Invalid::GroupMismatch => td_string!(locale, validation.group_mismatch),
         Invalid::EnrolmentRequired => td_string!(locale, validation.enrolment_required),
         Invalid::Price => td_string!(locale, validation.price),
+        Invalid::UnknownParameter => td_string!(locale, validation.unknown_parameter),
     }
     .to_string()
 }

@@ -136,7 +136,7 @@ fn api_lead(names: &Names, lead: Lead) -> ApiLead {
     params(PageParams),
     responses(
         (status = 200, body = LeadPage), (status = 401, body = ApiError), (status = 403, body = ApiError),
-        (status = 422, description = "A paging value out of range or not a number", body = ApiError), (status = 429, body = ApiError)
+        (status = 422, description = "A paging value out of range or not a number, or a filter that cannot be read (`field` names it)", body = ApiError), (status = 429, body = ApiError)
     )
 )]
 pub(crate) async fn list(
@@ -146,7 +146,12 @@ pub(crate) async fn list(
 ) -> Result<Json<LeadPage>, Failure> {
     caller.require(Scope::LeadsRead)?;
     let query = query.unwrap_or_default();
-    let (filter, _ignored) = LeadFilter::from_query(&query);
+    let (filter, ignored) = LeadFilter::from_query(&query);
+    // Refused, never dropped: a script that misspells a filter or sends `stage=abc` would
+    // otherwise get every lead back as if it had asked for all of them.
+    if let Some(unread) = ignored.into_iter().find(|p| !PageParams::KEYS.contains(&p.key.as_str())) {
+        return Err(AppError::invalid(unread.key, unread.reason).into());
+    }
     let page = PageParams::read(&query)?;
     let limit = page.limit.unwrap_or(50);
     if !(1..=backend::intake::MAX_PAGE).contains(&limit) {

@@ -108,6 +108,9 @@ pub struct PageParams {
 }
 
 impl PageParams {
+    /// The query keys paging takes (the filter's are `LeadFilter`'s).
+    pub const KEYS: [&'static str; 2] = ["after", "limit"];
+
     /// `after` and `limit` from a query; a value that is not a number is refused on its name.
     pub fn read(query: &str) -> Result<PageParams, domain::AppError> {
         let mut page = PageParams { after: None, limit: None };
@@ -115,6 +118,9 @@ impl PageParams {
             let slot = match key.as_ref() {
                 "after" => &mut page.after,
                 "limit" => &mut page.limit,
+                // The list page's order and page size: the API pages in id order, so asking for
+                // another order is refused rather than answered in this one.
+                "sort" | "size" => return Err(domain::AppError::invalid(key.to_string(), domain::error::Invalid::UnknownParameter)),
                 _ => continue,
             };
             let number =
