@@ -75,6 +75,12 @@ impl Phone {
     }
 }
 
+/// A stored phone as people read it: [`Phone::display`], or the text as stored when it is not a
+/// number this reads (a record kept as it was typed).
+pub fn shown(stored: &str) -> String {
+    Phone::parse(stored).map(|p| p.display()).unwrap_or_else(|_| stored.to_string())
+}
+
 impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -110,6 +116,12 @@ pub fn search_digits(query: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_phone_is_shown_formatted_or_as_it_was_kept() {
+        assert_eq!(shown("+79876512233"), "+7 (987) 651-22-33");
+        assert_eq!(shown("доб. 12"), "доб. 12");
+    }
 
     #[test]
     fn accepts_the_formats_of_seed_001() {

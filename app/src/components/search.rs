@@ -6,7 +6,7 @@ use crate::components::errors::error_view;
 use crate::components::format;
 use crate::i18n::*;
 use domain::filter::LeadFilter;
-use domain::phone::Phone;
+use domain::phone;
 use domain::search::{highlight, SearchQuery, TooShort};
 use domain::AppError;
 use leptos::prelude::*;
@@ -135,7 +135,7 @@ pub fn SearchBox() -> impl IntoView {
                                     .rows
                                     .into_iter()
                                     .map(|r| {
-                                        let phone = r.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.display()).unwrap_or_else(|_| p.to_string()));
+                                        let phone = r.phone.as_deref().map(phone::shown);
                                         view! {
                                             <li>
                                                 <a href=format!("/leads/{}", r.id) on:click=move |_| close() data-lead-id=r.id>

@@ -11,7 +11,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::list::{CallListState, ListRow};
-use domain::phone::Phone;
+use domain::phone;
 use domain::stage::Stage;
 use domain::{AppError, Id};
 use leptos::prelude::*;
@@ -221,7 +221,7 @@ fn Caller(state: CallListState, query: Memo<String>, stages: Vec<Stage>) -> impl
 fn LeadSummary(row: ListRow, unanswered: i64) -> impl IntoView {
     let i18n = use_i18n();
     let tel = row.phone.as_ref().map(|p| format!("tel:{p}"));
-    let phone = row.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.display()).unwrap_or_else(|_| p.to_string()));
+    let phone = row.phone.as_deref().map(phone::shown);
     let meta: Vec<String> = [row.category.clone(), row.branch.clone()].into_iter().flatten().collect();
     let desired = row.desired_start;
     let due = row.next_task_due_local;

@@ -10,7 +10,7 @@ use crate::components::search::{marked_if, searched};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
 use domain::list::{ListCursor, ListRow, ListView, SortKey, PAGE_SIZES};
-use domain::phone::Phone;
+use domain::phone;
 use domain::search::SearchQuery;
 use domain::AppError;
 use leptos::prelude::*;
@@ -218,7 +218,7 @@ fn Row(
         let href = href.clone();
         move |_| navigate(&href, Default::default())
     };
-    let phone = row.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.display()).unwrap_or_else(|_| p.to_string()));
+    let phone = row.phone.as_deref().map(phone::shown);
     let overdue = row.next_task_due.is_some_and(|d| d < now);
     let days = (now - row.stage_changed_at).num_days().max(0);
     let (desired, created, due) = (row.desired_start, row.created_at.date_naive(), row.next_task_due_local);

@@ -7,7 +7,7 @@ use crate::components::format;
 use crate::components::search::marked_if;
 use crate::i18n::*;
 use domain::board::BoardCard;
-use domain::phone::Phone;
+use domain::phone;
 use domain::Id;
 use leptos::prelude::*;
 
@@ -21,7 +21,7 @@ pub fn LeadCard(card: BoardCard, stage_id: Id) -> AnyView {
     let overdue = card.is_overdue(now);
     let postponed = card.postponed_until.filter(|p| *p > now).map(|p| p.date_naive());
     let tel = card.phone.as_ref().map(|p| format!("tel:{p}"));
-    let phone = card.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.display()).unwrap_or_else(|_| p.to_string()));
+    let phone = card.phone.as_deref().map(phone::shown);
     let meta: Vec<String> = [card.category.clone(), card.branch.clone()].into_iter().flatten().collect();
     let desired = card.desired_start;
     let due = card.next_task_due_local;
