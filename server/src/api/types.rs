@@ -111,7 +111,8 @@ impl PageParams {
     /// The query keys paging takes (the filter's are `LeadFilter`'s).
     pub const KEYS: [&'static str; 2] = ["after", "limit"];
 
-    /// `after` and `limit` from a query; a value that is not a number is refused on its name.
+    /// `after` and `limit` from a query; a value that is not a number is refused on its name, and
+    /// so are the list page's `sort` and `size`, which the API does not take.
     pub fn read(query: &str) -> Result<PageParams, domain::AppError> {
         let mut page = PageParams { after: None, limit: None };
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {

@@ -70,7 +70,8 @@ pub struct BoardCtx {
     pub categories: StoredValue<Vec<DictionaryEntry>>,
     pub now: DateTime<Utc>,
     pub query: Memo<String>,
-    /// What the board is searched for, if it is: the cards mark it in names and phones.
+    /// The search this board was read with, if any: the cards mark it in names and phones. Kept
+    /// from when the board was read, not derived from `query`: a new query loads a new board.
     pub searched: StoredValue<Option<SearchQuery>>,
     pub picker: RwSignal<Option<PendingMove>>,
     /// A card dropped into the enrolment stage, waiting for its group and contract.
