@@ -2,16 +2,17 @@
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::filter::{Bind, Where};
+use crate::filter::{Bind, Dialect, Where};
 use crate::rows::now;
 use crate::{bind_all, settings, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use domain::access::{can, lead_scope, Action};
+use domain::access::{can, lead_scope, Action, LeadScope};
 use domain::board::{Board, BoardCard, BoardColumn, CardCursor};
 use domain::count::Count;
 use domain::filter::LeadFilter;
 use domain::lead::full_name;
+use domain::search::SearchQuery;
 use domain::stage::Stage;
 use domain::user::{initials, User};
 use domain::{AppError, Id};
@@ -78,8 +79,14 @@ pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) ->
     // server and the tail slow under load (a board took a connection per column); one statement
     // for all the pages leaves one of two cores idle while SQLite reads them.
     let ids: Vec<Id> = shown.iter().map(|s| s.id).collect();
-    let (counts, mut pages) = if filter.search().is_some() {
-        hits(db, &base, &ids, filter.count_cap(), tz).await?
+    let (counts, mut pages) = if let Some(query) = filter.search() {
+        let cap = filter.column_count_cap();
+        match walk_base(filter, &query, scope, db.dialect()) {
+            Some(walk) if is_common(db, &walk, &ids).await? => {
+                read_hits(db, &walk_sql(&walk.conditions, &ids, cap), &walk.conditions.binds, cap, tz).await?
+            }
+            _ => read_hits(db, &hits_sql(&base, &ids), &base.binds, cap, tz).await?,
+        }
     } else {
         let (first_half, second_half) = ids.split_at(ids.len().div_ceil(2));
         let (counts, mut pages, rest) = futures_util::try_join!(
@@ -130,7 +137,11 @@ async fn column_counts(db: &Db, base: &Where, stages: &[Id], cap: i64) -> Result
 pub async fn load_column(db: &Db, user: &User, filter: &LeadFilter, stage_id: Id, after: Option<CardCursor>) -> Result<Vec<BoardCard>> {
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
-    let base = Where::build(filter, lead_scope(user, settings.lead_visibility), now(), db.dialect());
+    let scope = lead_scope(user, settings.lead_visibility);
+    // A searched column's next page walks the column when the board index answers the filter
+    // (at most the column's leads, from the index), rather than reading every hit of the search.
+    let walk = filter.search().and_then(|query| walk_base(filter, &query, scope, db.dialect()));
+    let base = walk.map_or_else(|| Where::build(filter, scope, now(), db.dialect()), |walk| walk.conditions);
     let mut cards = page(db, &base, stage_id, after, settings::school_tz(&settings.timezone)).await?;
     attach_tags(db, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
     Ok(cards)
@@ -176,23 +187,22 @@ struct HitRow {
     hits: i64,
 }
 
-/// A searched board's counts and first pages, from its hits in one pass: the leads the search
-/// index gives, ranked per stage newest move first and counted per stage, then the first
-/// [`PAGE`] of each as cards. Per column, as [`column_counts`] and [`first_pages`] do, every arm
-/// read the index's hits again — a common surname's twelve thousand, thirteen times (p50 0.6 s on
-/// a million leads); counts and pages apart read them twice.
-async fn hits(db: &Db, base: &Where, stages: &[Id], cap: i64, tz: Tz) -> Result<(HashMap<Id, Count>, HashMap<Id, Vec<BoardCard>>)> {
-    if stages.is_empty() {
-        return Ok((HashMap::new(), HashMap::new()));
-    }
-    let sql = hits_sql(base, stages);
-    let rows: Vec<HitRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, HitRow>(&sql), &base.binds).fetch_all(pool).await)?;
+/// A searched board's counts and first pages, in one statement ([`hits_sql`] or [`walk_sql`]):
+/// each row a card with its column's number of hits. Per column, as [`column_counts`] and
+/// [`first_pages`] do, every arm read the index's hits again — a common surname's twelve
+/// thousand, thirteen times (p50 0.6 s on a million leads); counts and pages apart read them
+/// twice.
+async fn read_hits(db: &Db, sql: &str, binds: &[Bind], cap: i64, tz: Tz) -> Result<(HashMap<Id, Count>, HashMap<Id, Vec<BoardCard>>)> {
+    let rows: Vec<HitRow> = with_pool!(db, pool => bind_all!(sqlx::query_as::<_, HitRow>(sql), binds).fetch_all(pool).await)?;
     // Every stage with a hit has its first card among the rows, each carrying the stage's count.
     let counts = rows.iter().map(|row| (row.card.stage_id, Count::capped_at(row.hits, cap))).collect();
     Ok((counts, by_stage(rows.into_iter().map(|row| row.card).collect(), tz)))
 }
 
-/// [`hits`]'s statement (public for the benchmark's floor); `base`'s binds go with it.
+/// A searched board read from the search's hits: the leads the search index gives, ranked per
+/// stage newest move first and counted per stage, then the first [`PAGE`] of each as cards. Its
+/// cost follows the number of hits, a few milliseconds a thousand. Public for the benchmark's
+/// floor; `base`'s binds go with it.
 pub fn hits_sql(base: &Where, stages: &[Id]) -> String {
     format!(
         concat!(
@@ -204,6 +214,88 @@ pub fn hits_sql(base: &Where, stages: &[Id]) -> String {
         ),
         base.sql(),
         inlined(stages),
+        PAGE
+    )
+}
+
+/// How a searched board reads each column by walking it instead (see [`walk_sql`]): the filter's
+/// conditions with the search as substring tests on each lead's own text, which the board index
+/// holds (migrations 0013 SQLite, 0014 PostgreSQL).
+pub struct Walk {
+    pub conditions: Where,
+    /// How many of `conditions` come before the search's tests.
+    tests_from: usize,
+}
+
+/// The walk's conditions, when the board index answers every one: no filter but the search, and
+/// someone who sees every lead. Otherwise each lead walked past would be read from the table.
+pub fn walk_base(filter: &LeadFilter, query: &SearchQuery, scope: LeadScope, dialect: Dialect) -> Option<Walk> {
+    let unsearched = LeadFilter { q: None, ..filter.clone() };
+    if !unsearched.is_empty() || scope != LeadScope::All {
+        return None;
+    }
+    // Nothing in an empty filter reads the clock.
+    let mut conditions = Where::build(&unsearched, scope, now(), dialect);
+    let tests_from = conditions.conditions.len();
+    conditions.lead_contains_all(dialect, query);
+    Some(Walk { conditions, tests_from })
+}
+
+/// Leads read from the board's columns to judge how common a search is among them.
+const SAMPLE: i64 = 2_000;
+/// A search matching this many of the [`SAMPLE`] (0.4 %) or more is read by walking the columns:
+/// the two plans cost about the same there on a million leads (session 18, both databases).
+pub const COMMON_FROM: i64 = 8;
+
+/// [`is_common`]'s statement: how many of the first [`SAMPLE`] leads of the columns match.
+pub fn sample_sql(walk: &Walk, stages: &[Id]) -> String {
+    let (shown, tests) = walk.conditions.conditions.split_at(walk.tests_from);
+    // The tests read `l.search_text`, so the sample is named `l` too.
+    format!(
+        "SELECT COUNT(*) FROM (SELECT l.search_text FROM leads l WHERE {} AND l.stage_id IN ({}) LIMIT {SAMPLE}) AS l WHERE {}",
+        shown.join(" AND "),
+        inlined(stages),
+        tests.join(" AND ")
+    )
+}
+
+/// Whether walking the columns reads a searched board quicker than reading the search's hits:
+/// true when the words are common among the board's leads. A walk stops in each column at its
+/// cap, after about cap ÷ share leads; reading hits costs each hit, wherever it is.
+pub async fn is_common(db: &Db, walk: &Walk, stages: &[Id]) -> Result<bool> {
+    if stages.is_empty() {
+        return Ok(false);
+    }
+    let sql = sample_sql(walk, stages);
+    let matched: i64 = with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &walk.conditions.binds).fetch_one(pool).await)?;
+    Ok(matched >= COMMON_FROM)
+}
+
+/// A searched board read by walking each column newest move first through the board index,
+/// testing each lead's text, until `cap + 1` match (and a page's worth): the first [`PAGE`] are
+/// its cards, their number its count. Its cost follows how rare the words are, not how many leads have them.
+/// Public for the benchmark's floor; `walk`'s binds go with it.
+pub fn walk_sql(walk: &Where, stages: &[Id], cap: i64) -> String {
+    let condition = walk.sql();
+    let arms: Vec<String> = stages
+        .iter()
+        .map(|id| {
+            format!(
+                "SELECT * FROM (SELECT l.id, l.stage_id, l.stage_changed_at FROM leads l WHERE {condition} AND l.stage_id = {id} \
+                 ORDER BY l.stage_changed_at DESC, l.id DESC LIMIT {}) AS column_{id}",
+                (cap + 1).max(PAGE)
+            )
+        })
+        .collect();
+    format!(
+        concat!(
+            "SELECT ",
+            card_columns!(),
+            ", ranked.hits FROM (SELECT w.id, COUNT(*) OVER (PARTITION BY w.stage_id) AS hits, ROW_NUMBER() OVER \
+             (PARTITION BY w.stage_id ORDER BY w.stage_changed_at DESC, w.id DESC) AS place FROM ({}) AS w) AS ranked \
+             JOIN leads l ON l.id = ranked.id WHERE ranked.place <= {}"
+        ),
+        arms.join(" UNION ALL "),
         PAGE
     )
 }

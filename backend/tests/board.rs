@@ -145,6 +145,82 @@ both!(the_boards_first_pages_are_each_columns_own_first_page, |db| async move {
     }
 });
 
+both!(a_searched_board_reads_the_same_walking_its_columns_as_from_its_hits, |db| async move {
+    use backend::filter::Where;
+    use domain::access::LeadScope;
+    use domain::count::Count;
+    use sqlx::Row;
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let shown: Vec<i64> = s.iter().filter(|s| s.shown_on_board).map(|s| s.id).collect();
+    // A surname that is also a patronymic, a name inside another (Пётр, Петров), leads in three
+    // columns, some archived.
+    let people = [("Пётр", "Сергеев", ""), ("Анна", "Петрова", "Сергеевна"), ("Иван", "Петров", "Петрович"), ("Мария", "Кузнецова", "")];
+    for i in 0..160usize {
+        let (first, surname, patronymic) = people[i % people.len()];
+        let draft = LeadDraft {
+            first_name: first.into(),
+            surname: surname.into(),
+            patronymic: patronymic.into(),
+            stage_id: Some(shown[i % 3]),
+            ..LeadDraft::default()
+        };
+        let lead = leads::create_lead(&db, &owner, draft).await.unwrap();
+        if i % 7 == 0 {
+            let archive = format!("UPDATE leads SET archived = TRUE WHERE id = {}", lead.id);
+            backend::with_pool!(&db, pool => sqlx::query(&archive).execute(pool).await.map(|_| ())).unwrap();
+        }
+    }
+    let read = |sql: String, binds: Vec<backend::filter::Bind>| {
+        let db = db.clone();
+        async move {
+            let rows: Vec<(i64, i64, i64)> = backend::with_pool!(&db, pool => backend::bind_all!(sqlx::query(&sql), &binds)
+                .fetch_all(pool)
+                .await
+                .map(|rows| rows.iter().map(|r| (r.get("stage_id"), r.get("id"), r.get("hits"))).collect()))
+            .unwrap();
+            rows
+        }
+    };
+    let cap = 30;
+    for typed in ["сергеев", "Петр", "анна сергеевна", "кузнецова", "нет такого"] {
+        let filter = LeadFilter { q: Some(typed.into()), ..LeadFilter::default() };
+        let query = filter.search().unwrap();
+        let base = Where::build(&filter, LeadScope::All, chrono::Utc::now(), db.dialect());
+        let walk = board::walk_base(&filter, &query, LeadScope::All, db.dialect()).expect("nothing but a search: the index answers it");
+        let capped = |mut rows: Vec<(i64, i64, i64)>| {
+            rows.sort_unstable();
+            rows.into_iter().map(|(stage, id, hits)| (stage, id, Count::capped_at(hits, cap))).collect::<Vec<_>>()
+        };
+        let from_hits = capped(read(board::hits_sql(&base, &shown), base.binds.clone()).await);
+        let walked = capped(read(board::walk_sql(&walk.conditions, &shown, cap), walk.conditions.binds.clone()).await);
+        assert_eq!(walked, from_hits, "{typed}");
+        if typed == "нет такого" {
+            assert!(walked.is_empty());
+        } else {
+            assert!(!walked.is_empty(), "{typed}");
+        }
+    }
+    // Whether to walk: «сергеев» is in half the leads, «кузнецова» in a quarter, nothing is in none.
+    let common = |typed: &str| {
+        let filter = LeadFilter { q: Some(typed.into()), ..LeadFilter::default() };
+        board::walk_base(&filter, &filter.search().unwrap(), LeadScope::All, db.dialect()).unwrap()
+    };
+    assert!(board::is_common(&db, &common("сергеев"), &shown).await.unwrap());
+    assert!(!board::is_common(&db, &common("нет такого"), &shown).await.unwrap());
+    // Anything the board index does not hold is read from the hits.
+    let filter = LeadFilter { q: Some("сергеев".into()), categories: vec![1], ..LeadFilter::default() };
+    assert!(board::walk_base(&filter, &filter.search().unwrap(), LeadScope::All, db.dialect()).is_none());
+    let filter = LeadFilter { q: Some("сергеев".into()), ..LeadFilter::default() };
+    assert!(board::walk_base(&filter, &filter.search().unwrap(), LeadScope::ResponsibleIs(owner.id), db.dialect()).is_none());
+    // Both plans page the same way through load_column.
+    let board = board::load_board(&db, &owner, &filter).await.unwrap();
+    for column in &board.columns {
+        let own = board::load_column(&db, &owner, &filter, column.stage.id, None).await.unwrap();
+        assert_eq!(column.cards.iter().map(|c| c.id).collect::<Vec<_>>(), own.iter().map(|c| c.id).collect::<Vec<_>>());
+    }
+});
+
 both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     use domain::count::{Count, CAP};
     let owner = set_up(&db, StagePreset::Simple).await;
@@ -213,7 +289,11 @@ both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     let next = backend::list::list_leads(&db, &owner, &searched, &view, list.next.as_ref()).await.unwrap();
     assert_eq!(next.rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest[size..2 * size]);
     let board = board::load_board(&db, &owner, &searched).await.unwrap();
-    assert_eq!(board.columns[0].count, search_cap);
+    assert_eq!(
+        board.columns[0].count,
+        Count { value: domain::count::COLUMN_SEARCH_CAP, more: true },
+        "a searched column counts to its own cap"
+    );
     let own = board::load_column(&db, &owner, &searched, s[0].id, None).await.unwrap();
     let card_ids = |cards: &[domain::board::BoardCard]| cards.iter().map(|c| c.id).collect::<Vec<_>>();
     assert_eq!(card_ids(&board.columns[0].cards), card_ids(&own), "a searched board's first page is the column's own");

@@ -192,8 +192,9 @@ async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFil
 }
 
 /// The board filtered by a surname typed into its filter: each shown column's count (to the
-/// search's cap) and first 50 cards, read from the search's hits. The floor is the same statement
-/// (`board::hits_sql`) run directly.
+/// column's search cap) and first 50 cards, read from the search's hits or, for a common word, by
+/// walking each column. The floor is the same statements (the sample that chooses, then
+/// `board::walk_sql` or `board::hits_sql`) run directly.
 async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let shown = shown_stages(db).await;
     let filters = surname_filters(school);
@@ -205,10 +206,20 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let floor = time(RUNS / 4, |i| async move {
         let filter = &filters[i % filters.len()];
         let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
-        let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
-        let hits = backend::board::hits_sql(&w, shown);
+        let query = filter.search().expect("a surname searches");
+        let walk = backend::board::walk_base(filter, &query, scope, db.dialect()).expect("only a search");
+        let sample = backend::board::sample_sql(&walk, shown);
+        let matched: i64 = with_pool!(db, pool => {
+            backend::bind_all!(sqlx::query_scalar(&sample), &walk.conditions.binds).fetch_one(pool).await.expect("sample")
+        });
+        let (sql, binds) = if matched >= backend::board::COMMON_FROM {
+            (backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap()), walk.conditions.binds)
+        } else {
+            let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
+            (backend::board::hits_sql(&w, shown), w.binds)
+        };
         with_pool!(db, pool => {
-            backend::bind_all!(sqlx::query(&hits), &w.binds).fetch_all(pool).await.expect("hits");
+            backend::bind_all!(sqlx::query(&sql), &binds).fetch_all(pool).await.expect("hits");
         });
     })
     .await;

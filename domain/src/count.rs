@@ -2,8 +2,9 @@
 //!
 //! Counting a million leads costs what reading them does, and past ten thousand nobody reads the
 //! exact figure off a board column or a list header. So the board and the list count at most
-//! [`CAP`]` + 1` rows and say "10 000+"; a search (the header's box, or a list or board
-//! filtered by what was typed) stops at [`SEARCH_CAP`] ("1 000+"); the reports count exactly.
+//! [`CAP`]` + 1` rows and say "10 000+"; a search (the header's box, or a list filtered by what
+//! was typed) stops at [`SEARCH_CAP`] ("1 000+"), each column of a searched board at
+//! [`COLUMN_SEARCH_CAP`] ("100+"); the reports count exactly.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,13 @@ pub const CAP: i64 = 10_000;
 /// million) to [`CAP`] took 80–140 ms on PostgreSQL; to this cap it takes a tenth of that, and
 /// "more than a thousand" tells the person to type more just as well.
 pub const SEARCH_CAP: i64 = 1_000;
+
+/// The largest count of a search's hits in one board column stated exactly. A column shows fifty
+/// cards, and "more than a hundred" there asks for more letters as well as a thousand would; a
+/// common word (a surname that is also a patronymic: six in a hundred leads) is then answered by
+/// walking each column until a hundred and one match, where counting to a thousand and one meant
+/// reading every lead of the column (`backend::board`, session 18).
+pub const COLUMN_SEARCH_CAP: i64 = 100;
 
 /// A count of leads, exact unless `more` says there are more than `value`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -85,6 +85,16 @@ impl LeadFilter {
         }
     }
 
+    /// As [`LeadFilter::count_cap`] for one board column: a search's hits to
+    /// [`crate::count::COLUMN_SEARCH_CAP`].
+    pub fn column_count_cap(&self) -> i64 {
+        if self.search().is_some() {
+            crate::count::COLUMN_SEARCH_CAP
+        } else {
+            crate::count::CAP
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == LeadFilter::default()
     }
@@ -176,8 +186,10 @@ mod tests {
         assert_eq!(searched.count_cap(), crate::count::SEARCH_CAP);
         let stage_and_search = LeadFilter { stages: vec![3], ..searched };
         assert_eq!(stage_and_search.count_cap(), crate::count::SEARCH_CAP);
+        assert_eq!(stage_and_search.column_count_cap(), crate::count::COLUMN_SEARCH_CAP);
         let too_short = LeadFilter { q: Some("и".into()), ..Default::default() };
         assert_eq!(too_short.count_cap(), crate::count::CAP);
+        assert_eq!(too_short.column_count_cap(), crate::count::CAP);
     }
 
     #[test]
