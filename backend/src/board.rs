@@ -79,7 +79,9 @@ pub async fn load_board_and_stages(db: &Db, user: &User, filter: &LeadFilter) ->
     // server and the tail slow under load (a board took a connection per column); one statement
     // for all the pages leaves one of two cores idle while SQLite reads them.
     let ids: Vec<Id> = shown.iter().map(|s| s.id).collect();
-    let (counts, mut pages) = if let Some(query) = filter.search() {
+    let (counts, mut pages) = if ids.is_empty() {
+        (HashMap::new(), HashMap::new())
+    } else if let Some(query) = filter.search() {
         let cap = filter.column_count_cap();
         match walk_base(filter, &query, scope, db.dialect()) {
             Some(walk) if is_common(db, &walk, &ids).await? => {
@@ -249,11 +251,11 @@ pub const COMMON_FROM: i64 = 8;
 
 /// [`is_common`]'s statement: how many of the first [`SAMPLE`] leads of the columns match.
 pub fn sample_sql(walk: &Walk, stages: &[Id]) -> String {
-    let (shown, tests) = walk.conditions.conditions.split_at(walk.tests_from);
+    let (unsearched, tests) = walk.conditions.conditions.split_at(walk.tests_from);
     // The tests read `l.search_text`, so the sample is named `l` too.
     format!(
         "SELECT COUNT(*) FROM (SELECT l.search_text FROM leads l WHERE {} AND l.stage_id IN ({}) LIMIT {SAMPLE}) AS l WHERE {}",
-        shown.join(" AND "),
+        unsearched.join(" AND "),
         inlined(stages),
         tests.join(" AND ")
     )

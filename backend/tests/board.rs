@@ -219,6 +219,11 @@ both!(a_searched_board_reads_the_same_walking_its_columns_as_from_its_hits, |db|
         let own = board::load_column(&db, &owner, &filter, column.stage.id, None).await.unwrap();
         assert_eq!(column.cards.iter().map(|c| c.id).collect::<Vec<_>>(), own.iter().map(|c| c.id).collect::<Vec<_>>());
     }
+    // A board with no column shown, searched or not, is empty rather than an SQL error.
+    backend::with_pool!(&db, pool => sqlx::query("UPDATE stages SET shown_on_board = FALSE").execute(pool).await.map(|_| ())).unwrap();
+    for filter in [filter, LeadFilter::default()] {
+        assert!(board::load_board(&db, &owner, &filter).await.unwrap().columns.is_empty());
+    }
 });
 
 both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
