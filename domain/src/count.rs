@@ -59,6 +59,16 @@ impl Count {
         }
     }
 
+    /// "More than the cap" once `seen` leads are on screen: when more than the cap were loaded
+    /// (a searched column pages past its hundred), at least those. Exact counts stay as they are.
+    pub fn at_least(self, seen: i64) -> Count {
+        if self.more && seen > self.value {
+            Count { value: seen, more: true }
+        } else {
+            self
+        }
+    }
+
     pub fn is_zero(&self) -> bool {
         self.value == 0 && !self.more
     }
@@ -93,6 +103,14 @@ mod tests {
         assert_eq!(Count::capped(0), Count::exact(0));
         assert_eq!(Count::capped(CAP), Count::exact(CAP));
         assert_eq!(Count::capped(CAP + 1), Count { value: CAP, more: true });
+    }
+
+    #[test]
+    fn a_count_past_the_cap_grows_with_what_was_loaded() {
+        let many = Count { value: 100, more: true };
+        assert_eq!(many.at_least(50), many);
+        assert_eq!(many.at_least(150), Count { value: 150, more: true });
+        assert_eq!(Count::exact(7).at_least(9), Count::exact(7), "an exact count is never replaced");
     }
 
     #[test]
