@@ -247,10 +247,10 @@ pub fn walk_base(filter: &LeadFilter, query: &SearchQuery, scope: LeadScope, dia
 const SAMPLE: i64 = 2_000;
 /// A search matching this many of the [`SAMPLE`] (0.4 %) or more is read by walking the columns:
 /// the two plans cost about the same there on a million leads (session 18, both databases).
-pub const COMMON_FROM: i64 = 8;
+const COMMON_FROM: i64 = 8;
 
 /// [`is_common`]'s statement: how many of the first [`SAMPLE`] leads of the columns match.
-pub fn sample_sql(walk: &Walk, stages: &[Id]) -> String {
+fn sample_sql(walk: &Walk, stages: &[Id]) -> String {
     let (unsearched, tests) = walk.conditions.conditions.split_at(walk.tests_from);
     // The tests read `l.search_text`, so the sample is named `l` too.
     format!(

@@ -193,8 +193,8 @@ async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFil
 
 /// The board filtered by a surname typed into its filter: each shown column's count (to the
 /// column's search cap) and first 50 cards, read from the search's hits or, for a common word, by
-/// walking each column. The floor is the same statements (the sample that chooses, then
-/// `board::walk_sql` or `board::hits_sql`) run directly.
+/// walking each column. The floor is the same statements run directly: the sample that chooses
+/// (`board::is_common`, one query), then `board::walk_sql` or `board::hits_sql`.
 async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let shown = shown_stages(db).await;
     let filters = surname_filters(school);
@@ -208,11 +208,7 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
         let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
         let query = filter.search().expect("a surname searches");
         let walk = backend::board::walk_base(filter, &query, scope, db.dialect()).expect("only a search");
-        let sample = backend::board::sample_sql(&walk, shown);
-        let matched: i64 = with_pool!(db, pool => {
-            backend::bind_all!(sqlx::query_scalar(&sample), &walk.conditions.binds).fetch_one(pool).await.expect("sample")
-        });
-        let (sql, binds) = if matched >= backend::board::COMMON_FROM {
+        let (sql, binds) = if backend::board::is_common(db, &walk, shown).await.expect("sample") {
             (backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap()), walk.conditions.binds)
         } else {
             let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());

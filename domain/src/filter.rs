@@ -78,18 +78,18 @@ impl LeadFilter {
     /// Up to how many leads this filter's total is counted exactly: a search's hits to
     /// [`crate::count::SEARCH_CAP`], anything else to [`crate::count::CAP`].
     pub fn count_cap(&self) -> i64 {
-        if self.search().is_some() {
-            crate::count::SEARCH_CAP
-        } else {
-            crate::count::CAP
-        }
+        self.cap_when_searched(crate::count::SEARCH_CAP)
     }
 
     /// As [`LeadFilter::count_cap`] for one board column: a search's hits to
     /// [`crate::count::COLUMN_SEARCH_CAP`].
     pub fn column_count_cap(&self) -> i64 {
+        self.cap_when_searched(crate::count::COLUMN_SEARCH_CAP)
+    }
+
+    fn cap_when_searched(&self, searched: i64) -> i64 {
         if self.search().is_some() {
-            crate::count::COLUMN_SEARCH_CAP
+            searched
         } else {
             crate::count::CAP
         }
