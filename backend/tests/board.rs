@@ -219,6 +219,21 @@ both!(a_searched_board_reads_the_same_walking_its_columns_as_from_its_hits, |db|
         let own = board::load_column(&db, &owner, &filter, column.stage.id, None).await.unwrap();
         assert_eq!(column.cards.iter().map(|c| c.id).collect::<Vec<_>>(), own.iter().map(|c| c.id).collect::<Vec<_>>());
     }
+    // The board walks its columns in two halves side by side, and reads as the hits do.
+    let base = Where::build(&filter, LeadScope::All, chrono::Utc::now(), db.dialect());
+    let from_hits = read(board::hits_sql(&base, &shown), base.binds.clone()).await;
+    assert_eq!(board.columns.len(), shown.len());
+    for column in &board.columns {
+        let hits: Vec<_> = from_hits.iter().filter(|(stage, ..)| *stage == column.stage.id).collect();
+        let counted = hits.first().map_or(Count::exact(0), |(.., n)| Count::capped_at(*n, filter.column_count_cap()));
+        assert_eq!(column.count, counted, "column {}", column.stage.name);
+        let mut shown_ids: Vec<i64> = column.cards.iter().map(|c| c.id).collect();
+        let mut hit_ids: Vec<i64> = hits.iter().map(|(_, id, _)| *id).collect();
+        shown_ids.sort_unstable();
+        hit_ids.sort_unstable();
+        assert_eq!(shown_ids, hit_ids, "column {}", column.stage.name);
+    }
+    assert!(board.columns.iter().filter(|c| !c.cards.is_empty()).count() >= 3, "columns in both halves have cards");
     // A board with no column shown, searched or not, is empty rather than an SQL error.
     backend::with_pool!(&db, pool => sqlx::query("UPDATE stages SET shown_on_board = FALSE").execute(pool).await.map(|_| ())).unwrap();
     for filter in [filter, LeadFilter::default()] {
