@@ -274,13 +274,16 @@ pub fn walk_base(filter: &LeadFilter, query: &SearchQuery, scope: LeadScope, dia
 }
 
 /// Leads read from the board's columns to judge how common a search is among them. Four
-/// thousand, not two: of 34 surnames each in 0.6 % of a million leads, whose walk is the
-/// quicker plan, three matched under the threshold in two thousand and none in four (PostgreSQL,
-/// session 19); the larger sample costs about half a millisecond more.
+/// thousand, not two: a sample's count varies less against its mean the larger it is. Of the
+/// benchmark's surnames in 0.6 % of a million leads, whose walk is the quicker plan, the fewest
+/// matched 6 of two thousand and 13 of four (session 19, the threshold 0.3 %); the larger
+/// sample costs about half a millisecond more.
 const SAMPLE: i64 = 4_000;
-/// A search matching this many of the [`SAMPLE`] (0.4 %) or more is read by walking the columns:
-/// the two plans cost about the same there on a million leads (session 18, both databases).
-const COMMON_FROM: i64 = 16;
+/// A search matching this many of the [`SAMPLE`] (0.3 %) or more is read by walking the columns:
+/// about where the two plans cost the same on a million leads, with the walk in two halves. In
+/// the application a surname in 0.6 % of leads took 45–57 ms from its hits and 30–40 walking on
+/// both databases (session 19; 0.4 % before the halves).
+const COMMON_FROM: i64 = 12;
 
 /// [`is_common`]'s statement: how many of the first [`SAMPLE`] leads of the columns match.
 fn sample_sql(walk: &Walk, stages: &[Id]) -> String {
