@@ -280,9 +280,9 @@ pub fn walk_base(filter: &LeadFilter, query: &SearchQuery, scope: LeadScope, dia
 /// sample costs about half a millisecond more.
 const SAMPLE: i64 = 4_000;
 /// A search matching this many of the [`SAMPLE`] (0.3 %) or more is read by walking the columns:
-/// about where the two plans cost the same on a million leads, with the walk in two halves. In
-/// the application a surname in 0.6 % of leads took 45–57 ms from its hits and 30–40 walking on
-/// both databases (session 19; 0.4 % before the halves).
+/// about where the two plans cost the same on a million leads, with the walk in two halves: in
+/// the application «Степанова», in 0.6 % of leads, took 45–57 ms from its hits and under 37
+/// walking on both databases (session 19; 0.4 % before the halves).
 const COMMON_FROM: i64 = 12;
 
 /// [`is_common`]'s statement: how many of the first [`SAMPLE`] leads of the columns match.
