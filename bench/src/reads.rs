@@ -207,9 +207,7 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     .await;
     let floor = time(RUNS / 4, |i| async move {
         let filter = &filters[i % filters.len()];
-        let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
-        let query = filter.search().expect("a surname searches");
-        let walk = backend::board::walk_base(filter, &query, scope, db.dialect()).expect("only a search");
+        let (scope, walk) = surname_walk(db, owner, filter);
         let (sql, binds) = if backend::board::is_common(db, &walk, shown).await.expect("sample") {
             (backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap()), walk.conditions.binds)
         } else {
@@ -227,6 +225,13 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     met
 }
 
+/// The owner's scope, and how the board would walk its columns for `filter`'s surname.
+fn surname_walk(db: &Db, owner: &domain::user::User, filter: &LeadFilter) -> (domain::access::LeadScope, backend::board::Walk) {
+    let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
+    let query = filter.search().expect("a surname searches");
+    (scope, backend::board::walk_base(filter, &query, scope, db.dialect()).expect("only a search"))
+}
+
 /// Which searches set the searched board's tail: each sampled surname's median over a few loads
 /// (a surname sampled twice measured once), the slowest five printed with the plan each took.
 async fn slowest_searched_boards(db: &Db, name: &str, school: &School, shown: &[i64]) {
@@ -241,8 +246,7 @@ async fn slowest_searched_boards(db: &Db, name: &str, school: &School, shown: &[
             backend::board::load_board(db, owner, filter).await.expect("board");
         })
         .await;
-        let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
-        let walk = backend::board::walk_base(filter, &filter.search().expect("a surname searches"), scope, db.dialect()).expect("a search");
+        let (_, walk) = surname_walk(db, owner, filter);
         let plan = if backend::board::is_common(db, &walk, shown).await.expect("sample") { "walks" } else { "reads hits" };
         each.push((took.p50, filter.q.clone().unwrap_or_default(), plan));
     }
