@@ -16,6 +16,7 @@ pub mod components;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod wire;
 
 use crate::i18n::*;
 use leptos::prelude::*;

@@ -6,6 +6,7 @@
 use crate::generate::School;
 use crate::stats::Stats;
 use backend::{with_pool, Db};
+use domain::board::BoardCard;
 use domain::Id;
 use rand::{Rng, SeedableRng};
 use std::process::{Child, Command, Stdio};
@@ -122,9 +123,10 @@ async fn act(client: reqwest::Client, base: String, person: Person, open: Vec<Id
             .await;
         match moved {
             Ok(r) if r.status().is_success() => {
-                let card: serde_json::Value = r.json().await.unwrap_or_default();
+                // The fresh card, in postcard as the browser reads it (app/src/wire.rs).
+                let card = r.bytes().await.ok().and_then(|b| postcard::from_bytes::<BoardCard>(&b).ok());
                 moves.push((round, started.elapsed()));
-                leads[slot] = (id, to, card["version"].as_i64().unwrap_or(version + 1));
+                leads[slot] = (id, to, card.map_or(version + 1, |c| c.version));
             }
             _ => failures += 1,
         }

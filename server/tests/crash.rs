@@ -89,7 +89,8 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// A minimal HTTP/1.1 POST over a fresh connection: answers the status line, headers and body.
+/// A minimal HTTP/1.1 POST over a fresh connection: answers the status line, headers and body
+/// (a server function's postcard body read as lossy text; only the status is looked at).
 async fn post(port: u16, path: &str, content_type: &str, cookie: &str, body: &str) -> std::io::Result<String> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
     let request = format!(
@@ -97,9 +98,9 @@ async fn post(port: u16, path: &str, content_type: &str, cookie: &str, body: &st
         body.len()
     );
     stream.write_all(request.as_bytes()).await?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await?;
-    Ok(answer)
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    Ok(String::from_utf8_lossy(&answer).into_owned())
 }
 
 async fn serve(url: &str, port: u16) -> Child {

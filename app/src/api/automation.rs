@@ -5,7 +5,7 @@ use domain::automation::{Rule, RuleAudit, RuleConfig};
 use domain::stage::Stage;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct AutomationView {
     pub my_role: domain::user::Role,
 }
 
-#[server(endpoint = "automation_settings")]
+#[server(endpoint = "automation_settings", output = Postcard)]
 pub async fn automation_settings() -> Result<AutomationView, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -59,7 +59,7 @@ pub enum RuleChange {
     Delete(Id),
 }
 
-#[server(endpoint = "change_rule", input = Json)]
+#[server(endpoint = "change_rule", input = Json, output = Postcard)]
 pub async fn change_rule(change: RuleChange) -> Result<(), AppError> {
     use crate::server::{current_user, respond, state};
     use backend::automation;

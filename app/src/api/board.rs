@@ -6,7 +6,7 @@ use domain::filter::IgnoredParam;
 use domain::stage::Stage;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct BoardPage {
 }
 
 /// The board for the filter in `query` (the page's URL query), as the signed-in user may see it.
-#[server(endpoint = "load_board")]
+#[server(endpoint = "load_board", output = Postcard)]
 pub async fn load_board(query: String) -> Result<BoardPage, AppError> {
     use crate::server::{current_user, respond, state};
     use domain::filter::LeadFilter;
@@ -39,7 +39,7 @@ pub async fn load_board(query: String) -> Result<BoardPage, AppError> {
 }
 
 /// The next cards of one column after `after` ("show more").
-#[server(endpoint = "load_column", input = Json)]
+#[server(endpoint = "load_column", input = Json, output = Postcard)]
 pub async fn load_column(query: String, stage_id: Id, after: CardCursor) -> Result<Vec<BoardCard>, AppError> {
     use crate::server::{current_user, respond, state};
     use domain::filter::LeadFilter;
@@ -52,7 +52,7 @@ pub async fn load_column(query: String, stage_id: Id, after: CardCursor) -> Resu
 }
 
 /// Moves a lead; answers with its fresh card.
-#[server(endpoint = "move_lead", input = Json)]
+#[server(endpoint = "move_lead", input = Json, output = Postcard)]
 pub async fn move_lead(lead_id: Id, to_stage: Id, reason: Option<Id>, expected_version: i64) -> Result<BoardCard, AppError> {
     use crate::server::{current_user, respond, state};
     use domain::lead::MoveLead;
@@ -88,7 +88,7 @@ pub enum QuickAdded {
 /// The "+" of a column: a lead with a name, a phone and a category, in that stage. Unless
 /// `confirmed`, a phone that other leads have answers with them instead; once confirmed, a lead
 /// with the same phone and category as an existing one is created as its duplicate.
-#[server(endpoint = "quick_add", input = Json)]
+#[server(endpoint = "quick_add", input = Json, output = Postcard)]
 pub async fn quick_add(
     stage_id: Id,
     first_name: String,

@@ -7,7 +7,7 @@ use domain::lead::Lead;
 use domain::report::Reports;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 /// The groups page: every group, and the categories and branches its form offers.
@@ -20,7 +20,7 @@ pub struct GroupsPage {
     pub my_role: domain::user::Role,
 }
 
-#[server(endpoint = "load_groups")]
+#[server(endpoint = "load_groups", output = Postcard)]
 pub async fn load_groups() -> Result<GroupsPage, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -35,7 +35,7 @@ pub async fn load_groups() -> Result<GroupsPage, AppError> {
     .await
 }
 
-#[server(endpoint = "save_group", input = Json)]
+#[server(endpoint = "save_group", input = Json, output = Postcard)]
 pub async fn save_group(draft: GroupDraft) -> Result<Id, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -45,7 +45,7 @@ pub async fn save_group(draft: GroupDraft) -> Result<Id, AppError> {
     .await
 }
 
-#[server(endpoint = "enrolment_options")]
+#[server(endpoint = "enrolment_options", output = Postcard)]
 pub async fn load_enrolment_options(lead_id: Id) -> Result<EnrolmentOptions, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -55,7 +55,7 @@ pub async fn load_enrolment_options(lead_id: Id) -> Result<EnrolmentOptions, App
     .await
 }
 
-#[server(endpoint = "enrol_lead", input = Json)]
+#[server(endpoint = "enrol_lead", input = Json, output = Postcard)]
 pub async fn enrol_lead(draft: EnrolmentDraft) -> Result<Lead, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -65,7 +65,7 @@ pub async fn enrol_lead(draft: EnrolmentDraft) -> Result<Lead, AppError> {
     .await
 }
 
-#[server(endpoint = "cancel_enrolment", input = Json)]
+#[server(endpoint = "cancel_enrolment", input = Json, output = Postcard)]
 pub async fn cancel_enrolment(contract_id: Id, reason: String) -> Result<(), AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -83,7 +83,7 @@ pub struct ReportsPage {
 }
 
 /// `query` is the page's URL query (`from`, `to`, `branch`, `channel`, `responsible`).
-#[server(endpoint = "load_reports")]
+#[server(endpoint = "load_reports", output = Postcard)]
 pub async fn load_reports(query: String) -> Result<ReportsPage, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {

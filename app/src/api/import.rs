@@ -4,8 +4,9 @@
 use domain::import_record::ImportRecord;
 use domain::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 
-#[server(endpoint = "import_history")]
+#[server(endpoint = "import_history", output = Postcard)]
 pub async fn import_history() -> Result<Vec<ImportRecord>, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {

@@ -6,7 +6,7 @@ use domain::lead::{Lead, LeadDraft};
 use domain::timeline::TimelineEntry;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 /// Another lead of the same person (same phone).
@@ -96,7 +96,7 @@ async fn view_of(db: &backend::Db, user: &domain::user::User, id: Id) -> Result<
     })
 }
 
-#[server(endpoint = "lead_details")]
+#[server(endpoint = "lead_details", output = Postcard)]
 pub async fn lead_details(id: Id) -> Result<LeadView, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -107,7 +107,7 @@ pub async fn lead_details(id: Id) -> Result<LeadView, AppError> {
 }
 
 /// Saves the edit form over the version it was opened at.
-#[server(endpoint = "save_lead", input = Json)]
+#[server(endpoint = "save_lead", input = Json, output = Postcard)]
 pub async fn save_lead(lead_id: Id, expected_version: i64, draft: LeadDraft) -> Result<LeadView, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -133,7 +133,7 @@ pub enum Created {
 
 /// Creates a lead from the full form; see [`crate::api::board::create_checked`] for phones that
 /// are already known.
-#[server(endpoint = "create_lead", input = Json)]
+#[server(endpoint = "create_lead", input = Json, output = Postcard)]
 pub async fn create_lead(draft: LeadDraft, confirmed: bool) -> Result<Created, AppError> {
     use crate::api::board::{create_checked, QuickAdded};
     use crate::server::{current_user, respond, state};
@@ -166,7 +166,7 @@ pub enum LeadChange {
     MarkDuplicate(Id),
 }
 
-#[server(endpoint = "lead_action", input = Json)]
+#[server(endpoint = "lead_action", input = Json, output = Postcard)]
 pub async fn lead_action(lead_id: Id, expected_version: i64, action: LeadChange) -> Result<LeadView, AppError> {
     use crate::server::{current_user, respond, state};
     use backend::actions;
@@ -213,7 +213,7 @@ pub struct TimelineItem {
 }
 
 /// A page of the timeline, newest first; `before` is the last entry of the previous page.
-#[server(endpoint = "lead_timeline", input = Json)]
+#[server(endpoint = "lead_timeline", input = Json, output = Postcard)]
 pub async fn lead_timeline(
     lead_id: Id,
     kinds: Vec<String>,
@@ -241,7 +241,7 @@ pub async fn lead_timeline(
 }
 
 /// Adds, edits (`entry_id` and text) or deletes (`entry_id`, no text) a note.
-#[server(endpoint = "save_note", input = Json)]
+#[server(endpoint = "save_note", input = Json, output = Postcard)]
 pub async fn save_note(lead_id: Id, entry_id: Option<Id>, text: Option<String>) -> Result<(), AppError> {
     use crate::server::{current_user, respond, state};
     use backend::timeline;

@@ -7,7 +7,7 @@ use domain::list::{CallListState, ListCursor, ListPage, ListRow, ListView};
 use domain::stage::Stage;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 /// A person the filter can pick as the responsible.
@@ -51,7 +51,7 @@ pub(crate) async fn choices(db: &backend::Db) -> Result<FilterChoices, AppError>
     })
 }
 
-#[server(endpoint = "filter_options")]
+#[server(endpoint = "filter_options", output = Postcard)]
 pub async fn filter_options() -> Result<FilterChoices, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -69,7 +69,7 @@ pub struct ListAnswer {
 }
 
 /// A page of the list for the URL query, after `after` (the first page without it).
-#[server(endpoint = "load_list", input = Json)]
+#[server(endpoint = "load_list", input = Json, output = Postcard)]
 pub async fn load_list(query: String, after: Option<ListCursor>) -> Result<ListAnswer, AppError> {
     use crate::server::{current_user, respond, state};
     use domain::filter::LeadFilter;
@@ -91,7 +91,7 @@ pub struct SearchAnswer {
 }
 
 /// The search box's answer as you type.
-#[server(endpoint = "quick_search", input = Json)]
+#[server(endpoint = "quick_search", input = Json, output = Postcard)]
 pub async fn quick_search(q: String) -> Result<SearchAnswer, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -122,7 +122,7 @@ pub enum CallStep {
     Restart,
 }
 
-#[server(endpoint = "call_list", input = Json)]
+#[server(endpoint = "call_list", input = Json, output = Postcard)]
 pub async fn call_list(query: String, step: CallStep) -> Result<CallListState, AppError> {
     use crate::server::{current_user, respond, state};
     use backend::calls::{self, CallList};
@@ -149,7 +149,7 @@ pub struct NoAnswerView {
     pub propose: Option<Stage>,
 }
 
-#[server(endpoint = "call_no_answer", input = Json)]
+#[server(endpoint = "call_no_answer", input = Json, output = Postcard)]
 pub async fn call_no_answer(lead_id: Id) -> Result<NoAnswerView, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -162,7 +162,7 @@ pub async fn call_no_answer(lead_id: Id) -> Result<NoAnswerView, AppError> {
 
 /// "Reached": the note, and a stage change when one was chosen (with its reason and the version
 /// the manager saw).
-#[server(endpoint = "call_reached", input = Json)]
+#[server(endpoint = "call_reached", input = Json, output = Postcard)]
 pub async fn call_reached(
     lead_id: Id,
     note: String,

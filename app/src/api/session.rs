@@ -3,6 +3,7 @@
 use domain::user::User;
 use domain::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 use serde::{Deserialize, Serialize};
 
 /// What every page needs to know first.
@@ -14,7 +15,7 @@ pub struct SessionStatus {
     pub school_name: Option<String>,
 }
 
-#[server(endpoint = "session_info")]
+#[server(endpoint = "session_info", output = Postcard)]
 pub async fn session_info() -> Result<SessionStatus, AppError> {
     use crate::server::{maybe_user, respond, state};
     respond(async {
@@ -31,7 +32,7 @@ pub async fn session_info() -> Result<SessionStatus, AppError> {
 }
 
 /// The login form posts `login` and `password`; answers with the user's interface language.
-#[server(endpoint = "sign_in")]
+#[server(endpoint = "sign_in", output = Postcard)]
 pub async fn sign_in(login: String, password: String) -> Result<domain::user::Lang, AppError> {
     use crate::server::{client_address, respond, sign_in_session, state};
     respond(async {
@@ -46,7 +47,7 @@ pub async fn sign_in(login: String, password: String) -> Result<domain::user::La
     .await
 }
 
-#[server(endpoint = "sign_out")]
+#[server(endpoint = "sign_out", output = Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{respond, sign_out_session};
     respond(async {
@@ -58,7 +59,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The one-time set-up: creates the school and its owner, then signs the owner in.
-#[server(endpoint = "set_up")]
+#[server(endpoint = "set_up", output = Postcard)]
 pub async fn set_up(
     school_name: String,
     owner_name: String,
@@ -99,7 +100,7 @@ fn current_lang() -> domain::user::Lang {
 }
 
 /// Saves the signed-in user's interface language.
-#[server(endpoint = "set_language")]
+#[server(endpoint = "set_language", output = Postcard)]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
     use crate::server::{current_user, respond, set_locale_cookie, state};
     use domain::error::Invalid;

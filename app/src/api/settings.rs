@@ -9,7 +9,7 @@ use domain::stage::Stage;
 use domain::user::Role;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub struct SettingsView {
     pub my_role: Role,
 }
 
-#[server(endpoint = "load_settings")]
+#[server(endpoint = "load_settings", output = Postcard)]
 pub async fn load_settings() -> Result<SettingsView, AppError> {
     use crate::server::{current_user, respond, state};
     use domain::access::{can, Action};
@@ -57,7 +57,7 @@ pub enum SettingsChange {
     School(SchoolForm),
 }
 
-#[server(endpoint = "change_settings", input = Json)]
+#[server(endpoint = "change_settings", input = Json, output = Postcard)]
 pub async fn change_settings(change: SettingsChange) -> Result<(), AppError> {
     use crate::server::{current_user, respond, set_locale_cookie, state};
     respond(async {

@@ -6,7 +6,7 @@ use domain::notification::NotificationView;
 use domain::task::{Pulse, Task, TaskDraft, TaskGroups};
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 /// "My tasks" (or someone else's, for deputy and above).
@@ -29,7 +29,7 @@ async fn active_people(db: &backend::Db) -> Result<Vec<Person>, AppError> {
     Ok(backend::users::list_users(db).await?.into_iter().filter(|u| u.active).map(Person::from).collect())
 }
 
-#[server(endpoint = "my_tasks", input = Json)]
+#[server(endpoint = "my_tasks", input = Json, output = Postcard)]
 pub async fn my_tasks(whose: Option<Id>) -> Result<TasksPage, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -46,7 +46,7 @@ pub async fn my_tasks(whose: Option<Id>) -> Result<TasksPage, AppError> {
 }
 
 /// Creates a task (`task_id` empty) or changes one over the version it was opened at.
-#[server(endpoint = "save_task", input = Json)]
+#[server(endpoint = "save_task", input = Json, output = Postcard)]
 pub async fn save_task(task_id: Option<Id>, expected_version: i64, draft: TaskDraft) -> Result<Task, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -60,7 +60,7 @@ pub async fn save_task(task_id: Option<Id>, expected_version: i64, draft: TaskDr
     .await
 }
 
-#[server(endpoint = "set_task_done", input = Json)]
+#[server(endpoint = "set_task_done", input = Json, output = Postcard)]
 pub async fn set_task_done(task_id: Id, expected_version: i64, done: bool) -> Result<Task, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -71,7 +71,7 @@ pub async fn set_task_done(task_id: Id, expected_version: i64, done: bool) -> Re
 }
 
 /// What the navigation polls: the task badge, unread notifications and tasks falling due soon.
-#[server(endpoint = "pulse")]
+#[server(endpoint = "pulse", output = Postcard)]
 pub async fn load_pulse() -> Result<Pulse, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -81,7 +81,7 @@ pub async fn load_pulse() -> Result<Pulse, AppError> {
     .await
 }
 
-#[server(endpoint = "notifications")]
+#[server(endpoint = "notifications", output = Postcard)]
 pub async fn notifications() -> Result<Vec<NotificationView>, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -92,7 +92,7 @@ pub async fn notifications() -> Result<Vec<NotificationView>, AppError> {
 }
 
 /// Marks these notifications of mine read, or all of them with `None`.
-#[server(endpoint = "mark_notifications_read", input = Json)]
+#[server(endpoint = "mark_notifications_read", input = Json, output = Postcard)]
 pub async fn mark_notifications_read(ids: Option<Vec<Id>>) -> Result<u64, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {

@@ -4,7 +4,7 @@ use domain::api::{Scope, TokenView};
 use domain::user::Role;
 use domain::{AppError, Id};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, Postcard};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,7 +13,7 @@ pub struct TokensPage {
     pub my_role: Role,
 }
 
-#[server(endpoint = "api_tokens")]
+#[server(endpoint = "api_tokens", output = Postcard)]
 pub async fn api_tokens() -> Result<TokensPage, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -24,7 +24,7 @@ pub async fn api_tokens() -> Result<TokensPage, AppError> {
 }
 
 /// Answers the new token's secret, shown once.
-#[server(endpoint = "create_api_token", input = Json)]
+#[server(endpoint = "create_api_token", input = Json, output = Postcard)]
 pub async fn create_api_token(name: String, scopes: Vec<Scope>) -> Result<String, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
@@ -34,7 +34,7 @@ pub async fn create_api_token(name: String, scopes: Vec<Scope>) -> Result<String
     .await
 }
 
-#[server(endpoint = "revoke_api_token")]
+#[server(endpoint = "revoke_api_token", output = Postcard)]
 pub async fn revoke_api_token(id: Id) -> Result<(), AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {

@@ -4,13 +4,14 @@
 use crate::components::errors::ErrorMessage;
 use crate::components::hydration::HydrationMark;
 use crate::i18n::*;
+use crate::wire::PageResource;
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-pub fn loaded<T>(page: Resource<Result<T, AppError>>, render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static) -> impl IntoView
+pub fn loaded<T>(page: PageResource<T>, render: impl Fn(T) -> AnyView + Clone + Send + Sync + 'static) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
 {

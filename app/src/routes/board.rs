@@ -8,6 +8,7 @@ use crate::components::hydration::HydrationMark;
 
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -20,7 +21,7 @@ use leptos_router::hooks::use_location;
 pub fn BoardPage() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| location.search.get());
-    let board = Resource::new(move || query.get(), load_board);
+    let board = page_resource(move || query.get(), load_board);
     view! {
         <SignedIn>
             <Board board query />
@@ -29,7 +30,7 @@ pub fn BoardPage() -> impl IntoView {
 }
 
 #[component]
-fn Board(board: Resource<Result<crate::api::board::BoardPage, AppError>>, query: Memo<String>) -> impl IntoView {
+fn Board(board: PageResource<crate::api::board::BoardPage>, query: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
     let reload = Callback::new(move |_| board.refetch());
     let url = UrlFilter::from_url();

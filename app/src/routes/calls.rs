@@ -10,6 +10,7 @@ use crate::components::hydration::HydrationMark;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::list::{CallListState, ListRow};
 use domain::phone;
 use domain::stage::Stage;
@@ -24,8 +25,8 @@ use leptos_router::hooks::use_location;
 pub fn CallsPage() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| location.search.get().trim_start_matches('?').to_string());
-    let initial = Resource::new(move || query.get(), |q| call_list(q, CallStep::Current));
-    let options = Resource::new(|| (), |_| filter_options());
+    let initial = page_resource(move || query.get(), |q| call_list(q, CallStep::Current));
+    let options = page_resource(|| (), |_| filter_options());
     view! {
         <SignedIn>
             <CallList initial options query />
@@ -35,8 +36,8 @@ pub fn CallsPage() -> impl IntoView {
 
 #[component]
 fn CallList(
-    initial: Resource<Result<CallListState, AppError>>,
-    options: Resource<Result<crate::api::list::FilterChoices, AppError>>,
+    initial: PageResource<CallListState>,
+    options: PageResource<crate::api::list::FilterChoices>,
     query: Memo<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();

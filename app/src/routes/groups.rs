@@ -9,6 +9,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::settings::{SettingsTabs, Tab};
 use crate::routes::signed_in::SignedIn;
+use crate::wire::page_resource;
 use domain::group::{GroupDraft, GroupRow, GroupStatus};
 use domain::{AppError, Id};
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ use leptos_i18n::I18nContext;
 #[component]
 pub fn GroupsRoute() -> impl IntoView {
     let reloads = RwSignal::new(0_u32);
-    let page = Resource::new(move || reloads.get(), |_| load_groups());
+    let page = page_resource(move || reloads.get(), |_| load_groups());
     view! {
         <SignedIn>
             <main class="page settings-page">

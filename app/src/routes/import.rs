@@ -9,6 +9,7 @@ use crate::components::hydration::HydrationMark;
 use crate::components::import_text::{file_problem_text, problem_text};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::page_resource;
 use domain::import::{ImportJob, ImportPreview, Severity, COLUMNS};
 use domain::import_record::ImportRecord;
 use leptos::prelude::*;
@@ -246,7 +247,7 @@ fn ImportScreen() -> impl IntoView {
 #[component]
 fn ImportHistory(imports_done: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let history = Resource::new(move || imports_done.get(), |_| import_history());
+    let history = page_resource(move || imports_done.get(), |_| import_history());
     view! {
         <section class="settings-block" data-testid="import-history">
             <h2>{t!(i18n, import.history)}</h2>

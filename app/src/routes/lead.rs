@@ -8,6 +8,7 @@ use crate::components::lead::LeadCard;
 
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -21,7 +22,7 @@ pub fn LeadPage() -> impl IntoView {
     // Bumped after every change made here, so the card and its timeline read again.
     let refresh = RwSignal::new(0_u32);
     let group = RwSignal::new("all");
-    let lead = Resource::new(
+    let lead = page_resource(
         move || (id.get(), refresh.get()),
         |(id, _)| async move {
             match id {
@@ -30,7 +31,7 @@ pub fn LeadPage() -> impl IntoView {
             }
         },
     );
-    let timeline = Resource::new(
+    let timeline = page_resource(
         move || (id.get(), group.get(), refresh.get()),
         |(id, group, _)| async move {
             let kinds =
@@ -50,8 +51,8 @@ pub fn LeadPage() -> impl IntoView {
 
 #[component]
 fn LeadScreen(
-    lead: Resource<Result<crate::api::lead::LeadView, AppError>>,
-    timeline: Resource<Result<Vec<crate::api::lead::TimelineItem>, AppError>>,
+    lead: PageResource<crate::api::lead::LeadView>,
+    timeline: PageResource<Vec<crate::api::lead::TimelineItem>>,
     group: RwSignal<&'static str>,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {

@@ -9,6 +9,7 @@ use crate::components::hydration::HydrationMark;
 use crate::components::search::{marked_if, searched};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::list::{ListCursor, ListRow, ListView, SortKey, PAGE_SIZES};
 use domain::phone;
 use domain::search::SearchQuery;
@@ -29,7 +30,7 @@ pub fn ListPage() -> impl IntoView {
         let after = paging.with(|p| if p.query == q { p.after.clone() } else { None });
         (q, after)
     };
-    let page = Resource::new(source, |(q, after)| load_list(q, after));
+    let page = page_resource(source, |(q, after)| load_list(q, after));
     view! {
         <SignedIn>
             <LeadList page query paging />
@@ -46,7 +47,7 @@ struct Paging {
 }
 
 #[component]
-fn LeadList(page: Resource<Result<ListAnswer, AppError>>, query: Memo<String>, paging: RwSignal<Paging>) -> impl IntoView {
+fn LeadList(page: PageResource<ListAnswer>, query: Memo<String>, paging: RwSignal<Paging>) -> impl IntoView {
     let i18n = use_i18n();
     let url = UrlFilter::from_url();
     let offset = move || paging.with(|p| if p.query == query.get() { p.before.len() } else { 0 });

@@ -4,13 +4,14 @@ use crate::api::session::{session_info, SignIn};
 use crate::components::errors::ErrorMessage;
 use crate::components::hydration::HydrationMark;
 use crate::i18n::*;
+use crate::wire::page_resource;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let info = Resource::new(|| (), |_| session_info());
+    let info = page_resource(|| (), |_| session_info());
     let action = ServerAction::<SignIn>::new();
     let pending = action.pending();
     // The page switches to the person's own language as they sign in.

@@ -7,15 +7,15 @@ use crate::components::lead::form::{FormTarget, LeadForm};
 
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::lead::LeadDraft;
-use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The choices resource lives here, outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
 pub fn NewLeadPage() -> impl IntoView {
-    let choices = Resource::new(|| (), |_| filter_options());
+    let choices = page_resource(|| (), |_| filter_options());
     view! {
         <SignedIn>
             <NewLead choices />
@@ -24,7 +24,7 @@ pub fn NewLeadPage() -> impl IntoView {
 }
 
 #[component]
-fn NewLead(choices: Resource<Result<crate::api::list::FilterChoices, AppError>>) -> impl IntoView {
+fn NewLead(choices: PageResource<crate::api::list::FilterChoices>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     view! {

@@ -7,6 +7,7 @@ use crate::components::page::loaded;
 use crate::components::report_tables::{tables, Table, Value};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::page_resource;
 use domain::report::ReportFilter;
 use domain::Id;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 pub fn ReportsRoute() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| location.search.get());
-    let page = Resource::new(move || query.get(), load_reports);
+    let page = page_resource(move || query.get(), load_reports);
     view! {
         <SignedIn>
             <main class="page reports-page">

@@ -5,13 +5,14 @@ use crate::components::errors::ErrorMessage;
 use crate::components::hydration::HydrationMark;
 use crate::components::timezone::TimezoneInput;
 use crate::i18n::*;
+use crate::wire::page_resource;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let i18n = use_i18n();
-    let info = Resource::new(|| (), |_| session_info());
+    let info = page_resource(|| (), |_| session_info());
     let action = ServerAction::<SetUp>::new();
     let pending = action.pending();
     view! {

@@ -7,6 +7,7 @@ use crate::components::header::AppHeader;
 use crate::components::pulse::{PulseState, PulseWatcher};
 use crate::components::toast::{ToastHost, Toasts};
 use crate::i18n::*;
+use crate::wire::page_resource;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -15,7 +16,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     Toasts::provide();
     PulseState::provide();
-    let info = Resource::new(|| (), |_| session_info());
+    let info = page_resource(|| (), |_| session_info());
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>

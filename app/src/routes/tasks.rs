@@ -7,6 +7,7 @@ use crate::components::hydration::HydrationMark;
 use crate::components::tasks::{default_due, TaskForm, TaskList};
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::task::TaskItem;
 use domain::{AppError, Id};
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ pub fn TasksRoute() -> impl IntoView {
     let query = use_query_map();
     let whose = Memo::new(move |_| query.with(|q| q.get("user").and_then(|v| v.parse::<Id>().ok())));
     let reloads = RwSignal::new(0_u32);
-    let page = Resource::new(move || (whose.get(), reloads.get()), |(whose, _)| my_tasks(whose));
+    let page = page_resource(move || (whose.get(), reloads.get()), |(whose, _)| my_tasks(whose));
     view! {
         <SignedIn>
             <TasksScreen page reloads />
@@ -28,7 +29,7 @@ pub fn TasksRoute() -> impl IntoView {
 }
 
 #[component]
-fn TasksScreen(page: Resource<Result<TasksPage, AppError>>, reloads: RwSignal<u32>) -> impl IntoView {
+fn TasksScreen(page: PageResource<TasksPage>, reloads: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <main class="page tasks-page">

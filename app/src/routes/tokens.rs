@@ -9,6 +9,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::settings::{SettingsTabs, Tab};
 use crate::routes::signed_in::SignedIn;
+use crate::wire::page_resource;
 use domain::api::Scope;
 use domain::AppError;
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ use leptos::task::spawn_local;
 #[component]
 pub fn TokensRoute() -> impl IntoView {
     let reloads = RwSignal::new(0_u32);
-    let page = Resource::new(move || reloads.get(), |_| api_tokens());
+    let page = page_resource(move || reloads.get(), |_| api_tokens());
     // Outside the page's view, which the reload after creating a token redraws.
     let secret = RwSignal::new(None::<String>);
     view! {

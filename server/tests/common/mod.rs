@@ -39,8 +39,24 @@ pub async fn send(app: &axum::Router, request: Request<Body>) -> Response<Body> 
     app.clone().oneshot(request).await.unwrap()
 }
 
+pub async fn bytes(response: Response<Body>) -> Vec<u8> {
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+/// The body as text; a server function's postcard answer shows its strings among `�`.
 pub async fn text(response: Response<Body>) -> String {
-    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    String::from_utf8_lossy(&bytes(response).await).into_owned()
+}
+
+/// A server function's answer, decoded as the browser decodes it (app/src/wire.rs).
+pub async fn answer<T: serde::de::DeserializeOwned>(response: Response<Body>) -> T {
+    let body = bytes(response).await;
+    postcard::from_bytes(&body).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)))
+}
+
+/// Whether `body` holds `text`, byte for byte (postcard keeps strings as they are).
+pub fn mentions(body: &[u8], text: &str) -> bool {
+    body.windows(text.len()).any(|w| w == text.as_bytes())
 }
 
 pub fn session_cookie(response: &Response<Body>) -> Option<String> {

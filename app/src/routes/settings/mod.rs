@@ -13,6 +13,7 @@ use crate::components::hydration::HydrationMark;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
+use crate::wire::{page_resource, PageResource};
 use domain::user::Role;
 use domain::AppError;
 use leptos::prelude::*;
@@ -62,7 +63,7 @@ pub fn SettingsTabs(current: Tab, role: Role) -> impl IntoView {
 #[component]
 pub fn SettingsRoute(tab: Tab) -> impl IntoView {
     let reloads = RwSignal::new(0_u32);
-    let page = Resource::new(move || reloads.get(), |_| load_settings());
+    let page = page_resource(move || reloads.get(), |_| load_settings());
     view! {
         <SignedIn>
             <main class="page settings-page">
@@ -73,7 +74,7 @@ pub fn SettingsRoute(tab: Tab) -> impl IntoView {
 }
 
 #[component]
-fn SettingsScreen(page: Resource<Result<SettingsView, AppError>>, reloads: RwSignal<u32>, tab: Tab) -> impl IntoView {
+fn SettingsScreen(page: PageResource<SettingsView>, reloads: RwSignal<u32>, tab: Tab) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
