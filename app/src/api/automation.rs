@@ -21,7 +21,8 @@ pub struct AutomationView {
     pub my_role: domain::user::Role,
 }
 
-#[server(endpoint = "automation_settings", output = Postcard)]
+// JSON: the rules hold `RuleConfig`, an internally tagged enum (app::wire).
+#[server(endpoint = "automation_settings")]
 pub async fn automation_settings() -> Result<AutomationView, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {
