@@ -4,11 +4,12 @@
 use crate::db::{AsConn, Db, WritePool};
 use crate::error::Result;
 use crate::filter::Bind;
-use crate::list::visible;
+use crate::list::{count_up_to, visible};
 use crate::rows::now;
 use crate::tokens::Caller;
 use crate::{actions, leads, settings, stages, users, with_pool};
 use chrono::{DateTime, Utc};
+use domain::count::Count;
 use domain::error::Invalid;
 use domain::filter::LeadFilter;
 use domain::lead::{Lead, LeadDraft};
@@ -110,11 +111,23 @@ pub async fn api_create(db: &Db, caller: &Caller, key: Option<&str>, draft: Lead
 /// The most leads one page of `GET /api/v1/leads` holds.
 pub const MAX_PAGE: i64 = 200;
 
-/// A page of the leads the filter shows the caller, in id order after `after`; answers the page
-/// and the cursor of the next one.
-pub async fn api_list(db: &Db, actor: &User, filter: &LeadFilter, after: Option<Id>, limit: i64) -> Result<(Vec<Lead>, Option<Id>)> {
+/// A page of the `GET /api/v1/leads` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiPage {
+    pub leads: Vec<Lead>,
+    /// The cursor of the next page; none on the last.
+    pub next: Option<Id>,
+    /// Every lead the filter shows the caller, on every page, counted as the app's list counts
+    /// them (to a cap when searched).
+    pub total: Count,
+}
+
+/// A page of the leads the filter shows the caller, in id order after `after`, with the cursor of
+/// the next page and the total.
+pub async fn api_list(db: &Db, actor: &User, filter: &LeadFilter, after: Option<Id>, limit: i64) -> Result<ApiPage> {
     let limit = limit.clamp(1, MAX_PAGE);
     let (mut w, _) = visible(db, actor, filter).await?;
+    let total = count_up_to(db, &w, filter.count_cap()).await?;
     if let Some(after) = after {
         w.with("l.id > {}", Bind::Int(after));
     }
@@ -126,7 +139,7 @@ pub async fn api_list(db: &Db, actor: &User, filter: &LeadFilter, after: Option<
     } else {
         None
     };
-    Ok((page, next))
+    Ok(ApiPage { leads: page, next, total })
 }
 
 /// A call reported by telephony.

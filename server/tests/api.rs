@@ -93,10 +93,15 @@ both!(tokens_scopes_and_lead_intake, |db| async move {
     assert_eq!(call(&app, "GET", "/api/v1/leads/999999", Some(&reader), None, None).await.0, StatusCode::NOT_FOUND);
     let (status, page) = call(&app, "GET", "/api/v1/leads?limit=1", Some(&reader), None, None).await;
     assert_eq!((status, page["leads"].as_array().unwrap().len()), (StatusCode::OK, 1));
+    // The total is the whole list's, on every page.
+    assert_eq!(page["total"], json!({ "value": 2, "more": false }));
     let next = page["next"].as_i64().unwrap();
     let (_, rest) = call(&app, "GET", &format!("/api/v1/leads?limit=10&after={next}"), Some(&reader), None, None).await;
     assert_eq!(rest["leads"].as_array().unwrap().len(), 1);
     assert_eq!(rest["next"], Value::Null);
+    assert_eq!(rest["total"], json!({ "value": 2, "more": false }));
+    let (_, filtered) = call(&app, "GET", "/api/v1/leads?q=Zzzzz", Some(&reader), None, None).await;
+    assert_eq!((filtered["leads"].as_array().map(Vec::len), &filtered["total"]), (Some(0), &json!({ "value": 0, "more": false })));
     assert_eq!(call(&app, "GET", "/api/v1/leads?limit=0", Some(&reader), None, None).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     // A filter the API cannot read is refused by name, never dropped (which would list every lead).
     for (query, field, reason) in [

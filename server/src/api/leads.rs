@@ -129,7 +129,8 @@ fn api_lead(names: &Names, lead: Lead) -> ApiLead {
     }
 }
 
-/// Leads the token's user may see, filtered like the app's list, in id order, a page at a time.
+/// Leads the token's user may see, filtered like the app's list, in id order, a page at a time,
+/// with how many there are in all.
 #[utoipa::path(
     get,
     path = "/api/v1/leads",
@@ -157,9 +158,13 @@ pub(crate) async fn list(
     if !(1..=backend::intake::MAX_PAGE).contains(&limit) {
         return Err(AppError::invalid("limit", Invalid::OutOfRange).into());
     }
-    let (leads, next) = backend::intake::api_list(&state.server.db, &caller.user, &filter, page.after, limit).await?;
+    let page = backend::intake::api_list(&state.server.db, &caller.user, &filter, page.after, limit).await?;
     let names = Names::load(&state).await?;
-    Ok(Json(LeadPage { leads: leads.into_iter().map(|lead| api_lead(&names, lead)).collect(), next }))
+    Ok(Json(LeadPage {
+        leads: page.leads.into_iter().map(|lead| api_lead(&names, lead)).collect(),
+        next: page.next,
+        total: page.total.into(),
+    }))
 }
 
 /// One lead the token's user may see.

@@ -30,7 +30,7 @@ pub const REQUESTS_PER_MINUTE: u32 = 120;
     info(title = "Voronka API", version = "1", description = "Leads from web forms and bots, calls from telephony, read access to leads. \
         Authenticate with `Authorization: Bearer vrk_…` (a token created by the owner or director with the scopes it needs)."),
     paths(leads::create, leads::list, leads::one, leads::log_call),
-    components(schemas(ApiError, types::NewLead, types::LeadCreated, types::ApiLead, types::LeadPage, types::NewCall, types::CallLogged)),
+    components(schemas(ApiError, types::NewLead, types::LeadCreated, types::ApiLead, types::LeadPage, types::LeadTotal, types::NewCall, types::CallLogged)),
     modifiers(&Bearer)
 )]
 pub struct Doc;

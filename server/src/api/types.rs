@@ -94,6 +94,23 @@ pub struct LeadPage {
     pub leads: Vec<ApiLead>,
     /// Pass as `after` for the next page; absent on the last.
     pub next: Option<Id>,
+    /// How many leads the filter matches in all, on every page.
+    pub total: LeadTotal,
+}
+
+/// A count of leads. A search (`q`) is counted up to 1,000 hits, and past that `more` is true
+/// and `value` is the cap; without a search the count is exact.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LeadTotal {
+    pub value: i64,
+    /// There are more than `value`.
+    pub more: bool,
+}
+
+impl From<domain::count::Count> for LeadTotal {
+    fn from(count: domain::count::Count) -> Self {
+        LeadTotal { value: count.value, more: count.more }
+    }
 }
 
 /// Paging of `GET /api/v1/leads`; the list's filters (`stage`, `branch`, `category`,
