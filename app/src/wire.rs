@@ -10,9 +10,9 @@
 //! must not use serde attributes that need that (`flatten`, `untagged`, internally tagged enums,
 //! `skip_serializing_if`) — its decoder fails in the browser, which shows as a hydration panic.
 //! `TimelineEvent` and `RuleConfig` are internally tagged because the database keeps them as JSON
-//! in that shape, so the lead's timeline and the automation settings stay JSON
-//! (`JsonPageResource`); `wire_matches_json_for_every_answer_type` in server/tests/wire.rs checks
-//! that the rest decodes.
+//! in that shape; the wire types that carry them (`TimelineEntry`, `Rule`, `RuleAudit`) send them
+//! externally tagged through serde `remote` copies (domain::timeline, domain::automation).
+//! server/tests/wire.rs decodes every page's answer as the browser does.
 
 use domain::AppError;
 use leptos::prelude::*;
@@ -24,9 +24,6 @@ pub type Wire = codee::binary::PostcardCodec;
 
 /// A page's data: loaded on the server while rendering, decoded in the browser when hydrating.
 pub type PageResource<T> = Resource<Result<T, AppError>, Wire>;
-
-/// Page data holding an internally tagged enum: JSON, as `Resource::new` makes it.
-pub type JsonPageResource<T> = Resource<Result<T, AppError>>;
 
 /// `Resource::new` with the page-data codec.
 pub fn page_resource<T, S, Fut>(

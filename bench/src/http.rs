@@ -109,6 +109,10 @@ async fn act(client: reqwest::Client, base: String, person: Person, open: Vec<Id
         }
         tokio::time::sleep(Duration::from_millis(rng.gen_range(1_000..4_000))).await;
 
+        // In a small school a manager may have no open leads left for this person: they only look.
+        if leads.is_empty() {
+            continue;
+        }
         let slot = round % leads.len();
         let (id, stage, version) = leads[slot];
         let to = open[(open.iter().position(|s| *s == stage).unwrap_or(0) + 1) % open.len()];
@@ -123,10 +127,15 @@ async fn act(client: reqwest::Client, base: String, person: Person, open: Vec<Id
             .await;
         match moved {
             Ok(r) if r.status().is_success() => {
-                // The fresh card, in postcard as the browser reads it (app/src/wire.rs).
-                let card = r.bytes().await.ok().and_then(|b| postcard::from_bytes::<BoardCard>(&b).ok());
-                moves.push((round, started.elapsed()));
-                leads[slot] = (id, to, card.map_or(version + 1, |c| c.version));
+                // The fresh card, in postcard as the browser reads it (app/src/wire.rs); an answer
+                // that does not decode is a failure.
+                match r.bytes().await.ok().and_then(|b| postcard::from_bytes::<BoardCard>(&b).ok()) {
+                    Some(card) => {
+                        moves.push((round, started.elapsed()));
+                        leads[slot] = (id, to, card.version);
+                    }
+                    None => failures += 1,
+                }
             }
             _ => failures += 1,
         }

@@ -127,9 +127,54 @@ impl RuleConfig {
     }
 }
 
+/// [`RuleConfig`] (and its [`Assign`]) as a server function sends them to the browser:
+/// externally tagged, which postcard (`app::wire`) can decode, where the stored JSON form is
+/// internally tagged (`trigger`, `kind`). serde checks these copies against the enums: a variant
+/// or field missing here does not compile.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "RuleConfig", rename_all = "snake_case")]
+enum RuleConfigWire {
+    LeadCreated {
+        #[serde(with = "AssignWire")]
+        assign: Assign,
+        first_contact: Option<TaskTemplate>,
+    },
+    StageEntered {
+        stage_id: Id,
+        task: TaskTemplate,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Assign", rename_all = "snake_case")]
+enum AssignWire {
+    Creator,
+    RoundRobin,
+    User { user_id: Id },
+}
+
+/// `Option<RuleConfig>` in its wire form.
+mod rule_config_option {
+    use super::{RuleConfig, RuleConfigWire};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Wire(#[serde(with = "RuleConfigWire")] RuleConfig);
+
+    pub fn serialize<S: Serializer>(value: &Option<RuleConfig>, serializer: S) -> Result<S::Ok, S::Error> {
+        value.clone().map(Wire).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<RuleConfig>, D::Error> {
+        Ok(Option::<Wire>::deserialize(deserializer)?.map(|wire| wire.0))
+    }
+}
+
+/// Rules and their audit travel only to the browser; the database keeps the configs' JSON form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     pub id: Id,
+    #[serde(with = "RuleConfigWire")]
     pub config: RuleConfig,
     pub active: bool,
     pub updated_at: DateTime<Utc>,
@@ -143,8 +188,10 @@ pub struct RuleAudit {
     pub action: RuleAuditAction,
     pub rule_id: Id,
     /// The rule as it was before the change (`None` when created).
+    #[serde(with = "rule_config_option")]
     pub before: Option<RuleConfig>,
     /// The rule after the change (`None` when deleted).
+    #[serde(with = "rule_config_option")]
     pub after: Option<RuleConfig>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -192,6 +239,33 @@ mod tests {
         assert_eq!(created.trigger(), "lead_created");
         let json = serde_json::to_string(&ok).unwrap();
         assert_eq!(serde_json::from_str::<RuleConfig>(&json).unwrap(), ok);
+    }
+
+    #[test]
+    fn rules_and_their_audit_round_trip_through_the_wire_codec() {
+        let configs = [
+            RuleConfig::LeadCreated {
+                assign: Assign::User { user_id: 7 },
+                first_contact: Some(template("Позвонить", 15, DelayUnit::Minutes)),
+            },
+            RuleConfig::LeadCreated { assign: Assign::RoundRobin, first_contact: None },
+            RuleConfig::StageEntered { stage_id: 3, task: template("Напомнить", 1, DelayUnit::Days) },
+        ];
+        for config in configs {
+            let rule = Rule { id: 1, config: config.clone(), active: true, updated_at: Utc::now() };
+            assert_eq!(postcard::from_bytes::<Rule>(&postcard::to_allocvec(&rule).unwrap()).unwrap(), rule);
+            let audit = RuleAudit {
+                id: 2,
+                user_id: Some(1),
+                action: RuleAuditAction::Changed,
+                rule_id: 1,
+                before: None,
+                after: Some(config),
+                active: true,
+                created_at: Utc::now(),
+            };
+            assert_eq!(postcard::from_bytes::<RuleAudit>(&postcard::to_allocvec(&audit).unwrap()).unwrap(), audit);
+        }
     }
 
     #[test]

@@ -78,6 +78,80 @@ pub enum TimelineEvent {
     },
 }
 
+/// [`TimelineEvent`] as a server function sends it to the browser: externally tagged, which
+/// postcard (`app::wire`) can decode, where the stored JSON form is internally tagged (`kind`).
+/// serde checks this copy against the enum: a variant or field missing here does not compile.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "TimelineEvent", rename_all = "snake_case")]
+enum TimelineEventWire {
+    Note {
+        text: String,
+    },
+    StageChanged {
+        from: Option<Id>,
+        to: Id,
+        reason: Option<Id>,
+    },
+    FieldChanged {
+        field: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    Created,
+    Transferred {
+        from: Option<Id>,
+        to: Option<Id>,
+    },
+    Postponed {
+        until: Option<DateTime<Utc>>,
+    },
+    Archived,
+    Restored,
+    MarkedDuplicate {
+        of: Id,
+    },
+    DuplicateFound {
+        duplicate: Id,
+    },
+    TaskCreated {
+        task_id: Id,
+        title: String,
+    },
+    TaskChanged {
+        task_id: Id,
+        title: String,
+    },
+    TaskDone {
+        task_id: Id,
+        title: String,
+    },
+    TaskReopened {
+        task_id: Id,
+        title: String,
+    },
+    Call {
+        direction: String,
+        duration_secs: i64,
+        recording_url: Option<String>,
+        outcome: Option<String>,
+    },
+    Enrolled {
+        contract_id: Id,
+        group_id: Id,
+        #[serde(default)]
+        number: String,
+        #[serde(default)]
+        group_name: String,
+    },
+    EnrolmentCancelled {
+        contract_id: Id,
+        reason: String,
+    },
+    Imported {
+        import_id: Id,
+    },
+}
+
 impl TimelineEvent {
     /// The stored `kind` column, for filtering by kind.
     pub fn kind(&self) -> &'static str {
@@ -113,6 +187,8 @@ pub struct TimelineEntry {
     pub id: Id,
     pub lead_id: Id,
     pub author_id: Option<Id>,
+    /// Entries travel only to the browser; the database keeps the event's JSON form.
+    #[serde(with = "TimelineEventWire")]
     pub event: TimelineEvent,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
@@ -130,5 +206,20 @@ mod tests {
         assert_eq!(serde_json::from_value::<TimelineEvent>(json).unwrap(), e);
         assert!(TimelineEvent::Note { text: "x".into() }.is_note());
         assert!(!TimelineEvent::Created.is_note());
+    }
+
+    #[test]
+    fn entries_round_trip_through_the_wire_codec() {
+        let events = [
+            TimelineEvent::Created,
+            TimelineEvent::Note { text: "перезвонить".into() },
+            TimelineEvent::StageChanged { from: Some(1), to: 2, reason: None },
+            TimelineEvent::Enrolled { contract_id: 3, group_id: 4, number: "A-1".into(), group_name: "Утро".into() },
+        ];
+        for event in events {
+            let entry = TimelineEntry { id: 1, lead_id: 2, author_id: None, event, created_at: Utc::now(), edited_at: None };
+            let bytes = postcard::to_allocvec(&entry).unwrap();
+            assert_eq!(postcard::from_bytes::<TimelineEntry>(&bytes).unwrap(), entry);
+        }
     }
 }

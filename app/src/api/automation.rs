@@ -21,8 +21,7 @@ pub struct AutomationView {
     pub my_role: domain::user::Role,
 }
 
-// JSON: the rules hold `RuleConfig`, an internally tagged enum (app::wire).
-#[server(endpoint = "automation_settings")]
+#[server(endpoint = "automation_settings", output = Postcard)]
 pub async fn automation_settings() -> Result<AutomationView, AppError> {
     use crate::server::{current_user, respond, state};
     respond(async {

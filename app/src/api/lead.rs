@@ -213,8 +213,7 @@ pub struct TimelineItem {
 }
 
 /// A page of the timeline, newest first; `before` is the last entry of the previous page.
-// JSON: the entries hold `TimelineEvent`, an internally tagged enum (app::wire).
-#[server(endpoint = "lead_timeline", input = Json)]
+#[server(endpoint = "lead_timeline", input = Json, output = Postcard)]
 pub async fn lead_timeline(
     lead_id: Id,
     kinds: Vec<String>,

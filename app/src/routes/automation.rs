@@ -10,7 +10,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::*;
 use crate::routes::settings::{SettingsTabs, Tab};
 use crate::routes::signed_in::SignedIn;
-use crate::wire::JsonPageResource;
+use crate::wire::{page_resource, PageResource};
 use domain::automation::{Assign, Delay, DelayUnit, RuleAuditAction, RuleConfig, TaskTemplate};
 use domain::stage::Stage;
 use domain::task::TaskKind;
@@ -24,7 +24,7 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn AutomationRoute() -> impl IntoView {
     let reloads = RwSignal::new(0_u32);
-    let page = Resource::new(move || reloads.get(), |_| automation_settings());
+    let page = page_resource(move || reloads.get(), |_| automation_settings());
     view! {
         <SignedIn>
             <main class="page settings-page">
@@ -35,7 +35,7 @@ pub fn AutomationRoute() -> impl IntoView {
 }
 
 #[component]
-fn AutomationScreen(page: JsonPageResource<AutomationView>, reloads: RwSignal<u32>) -> impl IntoView {
+fn AutomationScreen(page: PageResource<AutomationView>, reloads: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>

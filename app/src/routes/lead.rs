@@ -8,7 +8,7 @@ use crate::components::lead::LeadCard;
 
 use crate::i18n::*;
 use crate::routes::signed_in::SignedIn;
-use crate::wire::{page_resource, JsonPageResource, PageResource};
+use crate::wire::{page_resource, PageResource};
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -31,7 +31,7 @@ pub fn LeadPage() -> impl IntoView {
             }
         },
     );
-    let timeline = Resource::new(
+    let timeline = page_resource(
         move || (id.get(), group.get(), refresh.get()),
         |(id, group, _)| async move {
             let kinds =
@@ -52,7 +52,7 @@ pub fn LeadPage() -> impl IntoView {
 #[component]
 fn LeadScreen(
     lead: PageResource<crate::api::lead::LeadView>,
-    timeline: JsonPageResource<Vec<crate::api::lead::TimelineItem>>,
+    timeline: PageResource<Vec<crate::api::lead::TimelineItem>>,
     group: RwSignal<&'static str>,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
