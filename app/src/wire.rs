@@ -3,7 +3,7 @@
 //!
 //! Both use postcard, serde's compact binary format, rather than JSON. The browser then carries,
 //! for each type it receives, a decoder that reads fields in order, where serde_json's reads a
-//! map by field names and any number syntax; that took the WASM's code from 4.94 to 4.57 MB
+//! map by field names and any number syntax; that took the WASM's code from 4.94 to 4.38 MB
 //! (bench/RESULTS.md, "The browser bundle"). Arguments (`input = Json`, or a form) and errors
 //! (`AppError`) stay JSON: they are small, the same for every call, and readable in tests and a
 //! browser's network panel. Postcard does not describe its own fields, so a type sent this way
