@@ -118,7 +118,7 @@ pub struct ApiPage {
     /// The cursor of the next page; none on the last.
     pub next: Option<Id>,
     /// Every lead the filter shows the caller, on every page, counted as the app's list counts
-    /// them (to a cap when searched).
+    /// them (`domain::count`: to 10,000, a search to 1,000).
     pub total: Count,
 }
 

@@ -98,8 +98,8 @@ pub struct LeadPage {
     pub total: LeadTotal,
 }
 
-/// A count of leads. A search (`q`) is counted up to 1,000 hits, and past that `more` is true
-/// and `value` is the cap; without a search the count is exact.
+/// A count of leads, as the app's list counts them: exact up to 10,000 (a search, `q`, up to
+/// 1,000 hits); past that `more` is true and `value` is the cap.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct LeadTotal {
     pub value: i64,
