@@ -249,7 +249,12 @@ test('touch: a long press picks a card up and drops it in another column; a swip
   await expect(card).toHaveClass(/dragging/);
   for (let i = 1; i <= 10; i++) await touch('touchMove', x + ((350 - x) * i) / 10, y + 10);
   await touch('touchEnd', 350, y + 10);
-  await expect.poll(() => stageOf(page, id)).not.toBe(from);
-  expect(await stageOf(page, id)).not.toBeNull();
+  // The card ends in exactly one other column. Session 20 saw one run where it was in no column
+  // (or in two) at the two reads right after the drop, while the other worker was changing the
+  // same demo school: wait for where it settles, which is what a person sees.
+  await expect.poll(async () => {
+    const now = await stageOf(page, id);
+    return now !== null && now !== from;
+  }).toBe(true);
   await page.screenshot({ path: info.outputPath('after-touch-drag.png') });
 });
