@@ -4,9 +4,27 @@ use crate::Id;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TimelineEvent {
+/// Declares [`TimelineEvent`] once, as two serde shapes of one variant list: the enum itself,
+/// internally tagged (`kind`), which is how the database stores an event as JSON; and
+/// `TimelineEventWire`, a serde `remote` of it, externally tagged, which is how a server function
+/// sends it to the browser, because postcard (`app::wire`) cannot decode an internally tagged enum.
+macro_rules! timeline_event {
+    ($($variants:tt)*) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum TimelineEvent {
+            $($variants)*
+        }
+
+        #[derive(Serialize, Deserialize)]
+        #[serde(remote = "TimelineEvent", rename_all = "snake_case")]
+        enum TimelineEventWire {
+            $($variants)*
+        }
+    };
+}
+
+timeline_event! {
     /// Free text by a user; the only kind its author may edit or delete.
     Note {
         text: String,
@@ -43,80 +61,6 @@ pub enum TimelineEvent {
         title: String,
     },
     /// Its title, kind, due time or assignee changed.
-    TaskChanged {
-        task_id: Id,
-        title: String,
-    },
-    TaskDone {
-        task_id: Id,
-        title: String,
-    },
-    TaskReopened {
-        task_id: Id,
-        title: String,
-    },
-    Call {
-        direction: String,
-        duration_secs: i64,
-        recording_url: Option<String>,
-        outcome: Option<String>,
-    },
-    Enrolled {
-        contract_id: Id,
-        group_id: Id,
-        #[serde(default)]
-        number: String,
-        #[serde(default)]
-        group_name: String,
-    },
-    EnrolmentCancelled {
-        contract_id: Id,
-        reason: String,
-    },
-    Imported {
-        import_id: Id,
-    },
-}
-
-/// [`TimelineEvent`] as a server function sends it to the browser: externally tagged, which
-/// postcard (`app::wire`) can decode, where the stored JSON form is internally tagged (`kind`).
-/// serde checks this copy against the enum: a variant or field missing here does not compile.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "TimelineEvent", rename_all = "snake_case")]
-enum TimelineEventWire {
-    Note {
-        text: String,
-    },
-    StageChanged {
-        from: Option<Id>,
-        to: Id,
-        reason: Option<Id>,
-    },
-    FieldChanged {
-        field: String,
-        old: Option<String>,
-        new: Option<String>,
-    },
-    Created,
-    Transferred {
-        from: Option<Id>,
-        to: Option<Id>,
-    },
-    Postponed {
-        until: Option<DateTime<Utc>>,
-    },
-    Archived,
-    Restored,
-    MarkedDuplicate {
-        of: Id,
-    },
-    DuplicateFound {
-        duplicate: Id,
-    },
-    TaskCreated {
-        task_id: Id,
-        title: String,
-    },
     TaskChanged {
         task_id: Id,
         title: String,
