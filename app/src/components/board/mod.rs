@@ -2,6 +2,7 @@
 //! quick add, "show more" and live updates from other people.
 
 mod card;
+mod column_edits;
 mod dnd;
 mod drawer;
 mod live;
@@ -38,6 +39,7 @@ pub fn BoardView(page: BoardPage, query: Memo<String>, reload: Callback<()>) -> 
         enrolling: RwSignal::new(None),
         adding: RwSignal::new(None),
         moving: RwSignal::new(0),
+        edits: StoredValue::new(0),
         drawer: RwSignal::new(None),
         announce: RwSignal::new(None),
         keyboard: RwSignal::new(None),
@@ -111,7 +113,7 @@ fn Column(stage_id: Id) -> AnyView {
         loading.set(true);
         spawn_local(async move {
             match load_column(ctx.query.get_untracked(), stage_id, after).await {
-                Ok(more) => ctx.columns.update(|cols| {
+                Ok(more) => ctx.edit(|cols| {
                     if let Some(col) = cols.iter_mut().find(|c| c.stage.id == stage_id) {
                         let known: Vec<Id> = col.cards.iter().map(|c| c.id).collect();
                         col.cards.extend(more.into_iter().filter(|c| !known.contains(&c.id)));

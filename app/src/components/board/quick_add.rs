@@ -26,7 +26,7 @@ pub fn QuickAdd(stage_id: Id, on_done: Callback<()>) -> AnyView {
         spawn_local(async move {
             match quick_add(stage_id, first_name.get_untracked(), phone.get_untracked(), category_id, confirmed).await {
                 Ok(QuickAdded::Created(card)) => {
-                    ctx.columns.update(|cols| {
+                    ctx.edit(|cols| {
                         if let Some(col) = cols.iter_mut().find(|c| c.stage.id == stage_id) {
                             col.cards.retain(|c| c.id != card.id);
                             col.cards.insert(0, card);

@@ -1,6 +1,7 @@
 //! The board's state in the browser and the one move path that drag and drop, the keyboard and
 //! the "Move to…" menu share: optimistic, rolled back with a toast when the server refuses.
 
+use super::column_edits::{apply_move, confirm_move, undo_move};
 use crate::api::board::move_lead;
 use crate::components::toast::Toasts;
 use chrono::{DateTime, Utc};
@@ -80,6 +81,9 @@ pub struct BoardCtx {
     pub adding: RwSignal<Option<Id>>,
     /// Moves sent and not yet answered: a reload now would show the board from before them.
     pub moving: RwSignal<u32>,
+    /// Changes drawn on this board by its user (moves, quick adds, "show more"), counted: a board
+    /// read from the server before the latest of them would undo it on screen.
+    pub edits: StoredValue<u64>,
     /// The lead open in the drawer (wide screens).
     pub drawer: RwSignal<Option<Id>>,
     pub announce: RwSignal<Option<Announcement>>,
@@ -127,6 +131,7 @@ impl BoardCtx {
             return;
         }
         let query = self.query.get_untracked();
+        let edits = self.edits.get_value();
         spawn_local(async move {
             let answer = crate::api::board::load_board(query).await;
             // A board replaced meanwhile has its own reloads (this may run from a timer, with no
@@ -138,7 +143,9 @@ impl BoardCtx {
                 self.reload.try_run(());
                 return;
             };
-            if self.busy() {
+            // A move made and confirmed while this board was on its way: the board may predate
+            // it and would put the card back where it was.
+            if self.busy() || self.edits.get_value() != edits {
                 later();
                 return;
             }
@@ -151,6 +158,12 @@ impl BoardCtx {
             let fresh = page.board.columns.into_iter().map(ColumnState::from).collect();
             self.columns.set(fresh);
         });
+    }
+
+    /// Draws a change the user made on the columns.
+    pub fn edit(self, change: impl FnOnce(&mut Vec<ColumnState>)) {
+        self.edits.update_value(|n| *n += 1);
+        self.columns.update(change);
     }
 
     pub fn stage(&self, id: Id) -> Option<Stage> {
@@ -185,39 +198,23 @@ impl BoardCtx {
 
     /// Moves the card at once, then asks the server; a refusal puts it back and says why.
     pub fn move_card(&self, card_id: Id, to_stage: Id, reason: Option<Id>) {
-        let Some((from, card)) = self.find(card_id) else { return };
-        let before = self.columns.get_untracked();
-        self.columns.update(|cols| {
-            for col in cols.iter_mut() {
-                if col.stage.id == from {
-                    col.cards.retain(|c| c.id != card_id);
-                    col.count.add(-1);
-                }
-            }
-            if let Some(col) = cols.iter_mut().find(|c| c.stage.id == to_stage) {
-                col.cards.insert(0, BoardCard { stage_changed_at: Utc::now(), ..card.clone() });
-                col.count.add(1);
-            }
-        });
-        let name = card.name.clone();
+        let mut drawn = None;
+        self.edit(|cols| drawn = apply_move(cols, card_id, to_stage));
+        let Some(undo) = drawn else { return };
+        let (name, version) = (undo.card.name.clone(), undo.card.version);
         self.announce.set(Some(Announcement::Dropped(name, self.stage_name(to_stage))));
         let ctx = *self;
         ctx.moving.update(|n| *n += 1);
         spawn_local(async move {
-            let answer = move_lead(card_id, to_stage, reason, card.version).await;
-            ctx.moving.try_update(|n| *n = n.saturating_sub(1));
+            let answer = move_lead(card_id, to_stage, reason, version).await;
+            if !ctx.alive() {
+                return;
+            }
+            ctx.moving.update(|n| *n = n.saturating_sub(1));
             match answer {
-                Ok(fresh) => {
-                    ctx.columns.try_update(|cols| {
-                        for col in cols.iter_mut() {
-                            if let Some(slot) = col.cards.iter_mut().find(|c| c.id == card_id) {
-                                *slot = fresh.clone();
-                            }
-                        }
-                    });
-                }
+                Ok(fresh) => ctx.edit(|cols| confirm_move(cols, &fresh)),
                 Err(error) => {
-                    ctx.columns.try_set(before);
+                    ctx.edit(|cols| undo_move(cols, undo));
                     let conflict = matches!(error, AppError::Conflict { .. });
                     ctx.toasts.push(error);
                     if conflict {
