@@ -207,20 +207,21 @@ impl BoardCtx {
         ctx.moving.update(|n| *n += 1);
         spawn_local(async move {
             let answer = move_lead(card_id, to_stage, reason, version).await;
-            if !ctx.alive() {
-                return;
+            // A board replaced meanwhile (left, or reloaded) draws the lead as the server has it;
+            // a refusal is still told.
+            if ctx.alive() {
+                ctx.moving.update(|n| *n = n.saturating_sub(1));
+                match &answer {
+                    Ok(fresh) => ctx.edit(|cols| confirm_move(cols, fresh)),
+                    Err(_) => ctx.edit(|cols| undo_move(cols, undo)),
+                }
             }
-            ctx.moving.update(|n| *n = n.saturating_sub(1));
-            match answer {
-                Ok(fresh) => ctx.edit(|cols| confirm_move(cols, &fresh)),
-                Err(error) => {
-                    ctx.edit(|cols| undo_move(cols, undo));
-                    let conflict = matches!(error, AppError::Conflict { .. });
-                    ctx.toasts.push(error);
-                    if conflict {
-                        // Show the lead as it is now.
-                        ctx.reload.try_run(());
-                    }
+            if let Err(error) = answer {
+                let conflict = matches!(error, AppError::Conflict { .. });
+                ctx.toasts.push(error);
+                if conflict {
+                    // Show the lead as it is now.
+                    ctx.reload.try_run(());
                 }
             }
         });
