@@ -42,9 +42,16 @@ pub fn pg_admin_url() -> String {
 impl TestDb {
     /// A migrated, empty database; `None` when PostgreSQL is unreachable outside CI.
     pub async fn new(kind: Kind) -> Option<TestDb> {
+        Self::named(kind, "voronka_test").await
+    }
+
+    /// [`TestDb::new`] with names that start with `prefix`. The test script drops PostgreSQL
+    /// databases left by interrupted test runs (`voronka_test_*`); the benchmark's schools, kept
+    /// for later measurements, are named apart so a test run started meanwhile leaves them be.
+    pub async fn named(kind: Kind, prefix: &str) -> Option<TestDb> {
         match kind {
             Kind::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{}.db", unique("voronka_test")));
+                let path = std::env::temp_dir().join(format!("{}.db", unique(prefix)));
                 let url = format!("sqlite://{}", path.display());
                 let db = Db::connect(&url).await.expect("open sqlite");
                 db.migrate().await.expect("migrate sqlite");
@@ -60,7 +67,7 @@ impl TestDb {
                     }
                     Err(e) => panic!("PostgreSQL is required when CI=true: {e}"),
                 };
-                let name = unique("voronka_test");
+                let name = unique(prefix);
                 let crate::db::Pool::Postgres(pool) = &admin.pool else { unreachable!("admin url is postgres") };
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.expect("create test database");
                 admin.close().await;

@@ -91,7 +91,9 @@ async fn scale(kind: backend::testing::Kind, leads: i64, server: Option<&str>, g
         backend::testing::Kind::Sqlite => "SQLite",
         backend::testing::Kind::Postgres => "PostgreSQL",
     };
-    let Some(test_db) = backend::testing::TestDb::new(kind).await else {
+    // Not `voronka_test_*`: the test script drops those, and a school kept with --generate-only
+    // would go with them.
+    let Some(test_db) = backend::testing::TestDb::named(kind, "voronka_bench").await else {
         println!("scale {name}: skipped (database not reachable)");
         return true;
     };
