@@ -16,11 +16,20 @@ pub struct Undo {
     pub position: usize,
 }
 
+/// The stage of the column `card_id` is drawn in, and its place there.
+fn locate(columns: &[ColumnState], card_id: Id) -> Option<(Id, usize)> {
+    columns.iter().find_map(|c| c.cards.iter().position(|card| card.id == card_id).map(|position| (c.stage.id, position)))
+}
+
+/// The stage of the column `card_id` is drawn in.
+pub fn column_of(columns: &[ColumnState], card_id: Id) -> Option<Id> {
+    locate(columns, card_id).map(|(stage, _)| stage)
+}
+
 /// Draws `card_id` at the top of `to`'s column; `None` when it is not on the board or already
 /// there.
 pub fn apply_move(columns: &mut [ColumnState], card_id: Id, to: Id) -> Option<Undo> {
-    let (from, position) =
-        columns.iter().find_map(|c| c.cards.iter().position(|card| card.id == card_id).map(|position| (c.stage.id, position)))?;
+    let (from, position) = locate(columns, card_id)?;
     if from == to {
         return None;
     }
@@ -110,7 +119,9 @@ mod tests {
     #[test]
     fn a_move_goes_to_the_top_of_its_column_and_counts_follow() {
         let mut cols = vec![column(1, &[10, 11, 12]), column(2, &[20])];
+        assert_eq!(column_of(&cols, 11), Some(1));
         let undo = apply_move(&mut cols, 11, 2).expect("the card is on the board");
+        assert_eq!(column_of(&cols, 11), Some(2));
         assert_eq!(layout(&cols), vec![(vec![10, 12], 2), (vec![11, 20], 2)]);
         assert_eq!((undo.from, undo.to, undo.position), (1, 2, 1));
     }

@@ -1,7 +1,7 @@
 //! The board's state in the browser and the one move path that drag and drop, the keyboard and
 //! the "Move to…" menu share: optimistic, rolled back with a toast when the server refuses.
 
-use super::column_edits::{apply_move, confirm_move, undo_move};
+use super::column_edits::{apply_move, column_of, confirm_move, undo_move};
 use crate::api::board::move_lead;
 use crate::components::toast::Toasts;
 use chrono::{DateTime, Utc};
@@ -174,17 +174,10 @@ impl BoardCtx {
         self.stage(id).map(|s| s.name).unwrap_or_default()
     }
 
-    /// The card and the stage of the column it is in.
-    pub fn find(&self, card_id: Id) -> Option<(Id, BoardCard)> {
-        self.columns.with_untracked(|cols| {
-            cols.iter().find_map(|c| c.cards.iter().find(|card| card.id == card_id).map(|card| (c.stage.id, card.clone())))
-        })
-    }
-
     /// Starts a move; stages with reasons ask for one first, the enrolment stage for the group and
     /// the contract.
     pub fn request_move(&self, card_id: Id, to_stage: Id) {
-        let Some((from, _)) = self.find(card_id) else { return };
+        let Some(from) = self.columns.with_untracked(|cols| column_of(cols, card_id)) else { return };
         if from == to_stage {
             return;
         }
