@@ -204,16 +204,27 @@ test('a change heard while the drawer is open waits, and closing the drawer leav
   await other.context().close();
 });
 
-test('"show more" loads the next cards of a column', async ({ page }, info) => {
+test('"show more" loads the next cards of a column, and they stay when someone else\'s change reloads the board', async ({ page, browser }, info) => {
   await signIn(page, info, 'admin');
+  const stages = await stageIds(page);
   const col = column(page, 0);
   const count = Number(await col.getByTestId('count').textContent());
   expect(count).toBeGreaterThan(50);
   await expect(col.locator('article.card')).toHaveCount(50);
   await col.getByRole('button', { name: 'Показать ещё' }).click();
   await expect(col.locator('article.card')).toHaveCount(Math.min(100, count));
-  const ids = await col.locator('article.card').evaluateAll(cards => cards.map(c => c.getAttribute('data-lead-id')));
-  expect(new Set(ids).size).toBe(ids.length);
+  const ids = () => col.locator('article.card').evaluateAll(cards => cards.map(c => c.getAttribute('data-lead-id')));
+  const shown = await ids();
+  expect(new Set(shown).size).toBe(shown.length);
+
+  // Someone else moves a card in another column: the page reads the board again, and the column
+  // scrolled deep keeps its second page.
+  const { id: theirs } = await firstCard(page, 1);
+  const other = await secondUser(browser, info);
+  await moveTo(other.locator(`article.card[data-lead-id="${theirs}"]`), stages[2]);
+  await expect.poll(() => stageOf(page, theirs)).toBe(stages[2]);
+  expect(await ids()).toEqual(shown);
+  await other.context().close();
 });
 
 test('quick add: "+" creates a lead on top of the column, bad phones are refused', async ({ page }, info) => {

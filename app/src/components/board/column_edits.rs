@@ -5,6 +5,7 @@ use super::state::ColumnState;
 use chrono::Utc;
 use domain::board::BoardCard;
 use domain::Id;
+use std::collections::HashSet;
 
 /// Where a moved card stood before it was drawn in its new column, so a refusal can put it back.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +70,17 @@ pub fn confirm_move(columns: &mut [ColumnState], fresh: &BoardCard) {
             *slot = fresh.clone();
         }
     }
+}
+
+/// Appends a further page of `stage`'s column, without the cards the board shows already (a card
+/// moved while the page was read comes in its old column's page too); false when nothing was
+/// new, so the column's end is reached.
+pub fn append_page(columns: &mut [ColumnState], stage: Id, more: Vec<BoardCard>) -> bool {
+    let shown: HashSet<Id> = columns.iter().flat_map(|c| c.cards.iter().map(|card| card.id)).collect();
+    let Some(column) = columns.iter_mut().find(|c| c.stage.id == stage) else { return false };
+    let before = column.cards.len();
+    column.cards.extend(more.into_iter().filter(|c| !shown.contains(&c.id)));
+    column.cards.len() > before
 }
 
 #[cfg(test)]
@@ -164,5 +176,16 @@ mod tests {
         undo_move(&mut cols, undo.clone());
         undo_move(&mut cols, undo);
         assert_eq!(layout(&cols), vec![(vec![10], 1), (vec![], 0)]);
+    }
+
+    #[test]
+    fn a_further_page_adds_only_cards_the_board_does_not_show() {
+        let mut cols = vec![column(1, &[10, 11]), column(2, &[20])];
+        // 20 was moved to column 2 while column 1's page was read.
+        assert!(append_page(&mut cols, 1, vec![card(11), card(20), card(12)]));
+        assert_eq!(layout(&cols), vec![(vec![10, 11, 12], 2), (vec![20], 1)]);
+        assert!(!append_page(&mut cols, 1, vec![card(12)]), "nothing new: the column's end");
+        assert!(!append_page(&mut cols, 1, Vec::new()));
+        assert!(!append_page(&mut cols, 9, vec![card(90)]), "no such column");
     }
 }

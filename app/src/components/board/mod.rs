@@ -114,10 +114,7 @@ fn Column(stage_id: Id) -> AnyView {
         spawn_local(async move {
             match load_column(ctx.query.get_untracked(), stage_id, after).await {
                 Ok(more) => ctx.edit(|cols| {
-                    if let Some(col) = cols.iter_mut().find(|c| c.stage.id == stage_id) {
-                        let known: Vec<Id> = col.cards.iter().map(|c| c.id).collect();
-                        col.cards.extend(more.into_iter().filter(|c| !known.contains(&c.id)));
-                    }
+                    column_edits::append_page(cols, stage_id, more);
                 }),
                 Err(e) => ctx.toasts.push(e),
             }

@@ -1,8 +1,8 @@
 //! The board's state in the browser and the one move path that drag and drop, the keyboard and
 //! the "Move to…" menu share: optimistic, rolled back with a toast when the server refuses.
 
-use super::column_edits::{apply_move, column_of, confirm_move, undo_move};
-use crate::api::board::move_lead;
+use super::column_edits::{append_page, apply_move, column_of, confirm_move, undo_move};
+use crate::api::board::{load_column, move_lead};
 use crate::components::toast::Toasts;
 use chrono::{DateTime, Utc};
 use domain::board::{BoardCard, BoardColumn};
@@ -132,8 +132,11 @@ impl BoardCtx {
         }
         let query = self.query.get_untracked();
         let edits = self.edits.get_value();
+        // A change the user drew after the read began (a move made and confirmed while the board
+        // was on its way would be put back where it was), or something in their hands now.
+        let overtaken = move || self.busy() || self.edits.get_value() != edits;
         spawn_local(async move {
-            let answer = crate::api::board::load_board(query).await;
+            let answer = crate::api::board::load_board(query.clone()).await;
             // A board replaced meanwhile has its own reloads (this may run from a timer, with no
             // owner to cancel it).
             if !self.alive() {
@@ -143,9 +146,7 @@ impl BoardCtx {
                 self.reload.try_run(());
                 return;
             };
-            // A move made and confirmed while this board was on its way: the board may predate
-            // it and would put the card back where it was.
-            if self.busy() || self.edits.get_value() != edits {
+            if overtaken() {
                 later();
                 return;
             }
@@ -155,7 +156,20 @@ impl BoardCtx {
                 self.reload.try_run(());
                 return;
             }
-            let fresh = page.board.columns.into_iter().map(ColumnState::from).collect();
+            let mut fresh: Vec<ColumnState> = page.board.columns.into_iter().map(ColumnState::from).collect();
+            let shown: Vec<(Id, usize)> = self.columns.with_untracked(|cols| cols.iter().map(|c| (c.stage.id, c.cards.len())).collect());
+            if read_as_deep(&query, &mut fresh, &shown).await.is_err() {
+                // The first pages are fresh; a column shows fewer cards than before, no more.
+                leptos::logging::debug_warn!("a column's further pages could not be read again");
+            }
+            // The further pages took time: the same checks again.
+            if !self.alive() {
+                return;
+            }
+            if overtaken() {
+                later();
+                return;
+            }
             self.columns.set(fresh);
         });
     }
@@ -219,4 +233,23 @@ impl BoardCtx {
             }
         });
     }
+}
+
+/// Reads the fresh columns' further pages until each shows as many cards as the user had loaded
+/// with "show more" (`shown`): someone else's change must not fold a column they scrolled deep
+/// into back to its first page.
+async fn read_as_deep(query: &str, fresh: &mut [ColumnState], shown: &[(Id, usize)]) -> Result<(), AppError> {
+    for &(stage, wanted) in shown {
+        // The last card of `stage`'s column while it shows fewer than `wanted`.
+        let short_after = |cols: &[ColumnState]| {
+            cols.iter().find(|c| c.stage.id == stage).filter(|c| c.cards.len() < wanted).and_then(|c| c.cards.last().map(BoardCard::cursor))
+        };
+        while let Some(after) = short_after(fresh) {
+            let more = load_column(query.to_owned(), stage, after).await?;
+            if !append_page(fresh, stage, more) {
+                break;
+            }
+        }
+    }
+    Ok(())
 }
