@@ -16,6 +16,8 @@ pub struct Db {
     pub events: EventBus,
     /// Stages and rules as last read (see `config`).
     pub config: std::sync::Arc<crate::config::ConfigCache>,
+    /// PostgreSQL's word grams common enough to skip counting them (see `search_stats`).
+    pub common_grams: std::sync::Arc<crate::search_stats::CommonGrams>,
 }
 
 #[derive(Clone, Debug)]
@@ -230,7 +232,7 @@ impl Db {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Db { pool, events: EventBus::default(), config: Default::default() })
+        Ok(Db { pool, events: EventBus::default(), config: Default::default(), common_grams: Default::default() })
     }
 
     /// Applies the migrations of this database's dialect.

@@ -31,6 +31,7 @@ pub mod notifications;
 pub mod reports;
 mod rows;
 pub mod search;
+pub mod search_stats;
 pub mod settings;
 pub mod staff;
 pub mod stages;

@@ -213,6 +213,69 @@ both!(quick_search_shows_the_newest_hits_and_counts_them_all, |db| async move {
     assert!(zero.is_zero());
 });
 
+/// The key of a one-word search in PostgreSQL's word index.
+fn gram_key(typed: &str) -> i32 {
+    let keys = domain::search::SearchQuery::parse(typed).unwrap().gram_key_list().unwrap();
+    assert_eq!(keys.len(), 1, "{typed} is one key");
+    keys[0]
+}
+
+both!(a_word_the_statistics_call_common_is_not_counted_unless_they_are_wrong, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    let mk = |first: String, surname: &str| LeadDraft {
+        first_name: first,
+        surname: surname.into(),
+        stage_id: Some(stage),
+        ..LeadDraft::default()
+    };
+    let mut made = Vec::new();
+    for i in 0..11 {
+        made.push(leads::create_lead(&db, &owner, mk(format!("Ольга{i}"), "Кузнецова")).await.unwrap().id);
+    }
+    for (age, id) in made.iter().rev().enumerate() {
+        exec(&db, &format!("UPDATE leads SET created_at = '2026-01-01T10:{age:02}:00Z' WHERE id = {id}")).await;
+    }
+    let annas = leads::create_lead(&db, &anna, mk("Анна".into(), "Кузнецова")).await.unwrap();
+    let petrovs = [leads::create_lead(&db, &owner, mk("Иван".into(), "Петров")).await.unwrap().id];
+    db.common_grams.keep([gram_key("кузнец"), gram_key("петров")].into());
+
+    // Common: "1 000+" and the newest page, without counting.
+    let (rows, total) = search::quick(&db, &owner, "кузнец").await.unwrap();
+    assert_eq!(total, domain::count::Count::capped_at(search::QUICK_COUNT_CAP + 1, search::QUICK_COUNT_CAP));
+    let newest: Vec<Id> = std::iter::once(annas.id).chain(made.iter().copied()).take(search::QUICK_LIMIT).collect();
+    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest);
+    // Wrong statistics (fewer than a page found): counted after all.
+    let (rows, total) = search::quick(&db, &owner, "петров").await.unwrap();
+    assert_eq!((rows.iter().map(|r| r.id).collect::<Vec<_>>(), total), (petrovs.to_vec(), domain::count::Count::exact(1)));
+    // Someone who sees only their own leads: the school's statistics say nothing of theirs.
+    exec(&db, "UPDATE school_settings SET lead_visibility = 'own'").await;
+    let (rows, total) = search::quick(&db, &anna, "кузнец").await.unwrap();
+    assert_eq!((rows.iter().map(|r| r.id).collect::<Vec<_>>(), total), (vec![annas.id], domain::count::Count::exact(1)));
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_statistics_name_the_common_words() {
+    let Some(t) = backend::testing::TestDb::new(backend::testing::Kind::Postgres).await else { return };
+    let owner = set_up(&t.db, StagePreset::Simple).await;
+    let stage = stages::list_stages(&t.db).await.unwrap()[0].id;
+    for i in 0..40 {
+        let surname = if i == 0 { "Редкий" } else { "Михайлов" };
+        let draft =
+            LeadDraft { first_name: format!("Пётр{i}"), surname: surname.into(), stage_id: Some(stage), ..LeadDraft::default() };
+        leads::create_lead(&t.db, &owner, draft).await.unwrap();
+    }
+    let backend::db::Pool::Postgres(pool) = &t.db.pool else { unreachable!() };
+    assert!(backend::search_stats::read(pool, 20.0).await.unwrap().is_empty(), "nothing before the table is analysed");
+    sqlx::query("ANALYZE lead_search").execute(pool).await.unwrap();
+    let common = backend::search_stats::read(pool, 20.0).await.unwrap();
+    assert!(common.contains(&gram_key("михайлов")), "39 of 40 leads");
+    assert!(!common.contains(&gram_key("редкий")), "1 of 40 leads");
+    assert!(backend::search_stats::read(pool, 1_000.0).await.unwrap().is_empty(), "no word is in a thousand leads");
+    t.finish().await;
+}
+
 both!(search_and_lists_respect_access, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
     let anna = user(&db, "anna", Role::Sales).await;

@@ -109,6 +109,11 @@ impl SearchQuery {
     /// letter in it (digits are left to the trigram index, where phone numbers are selective).
     /// Hashes can collide, so each term is then tested on the row as well.
     pub fn gram_keys(&self) -> Option<String> {
+        self.gram_key_list().map(|keys| array_literal(&keys))
+    }
+
+    /// [`SearchQuery::gram_keys`] as numbers, sorted, each once.
+    pub fn gram_key_list(&self) -> Option<Vec<i32>> {
         let gram_word = |t: &String| t.chars().all(is_word_char) && !all_digits(t);
         if !self.terms.iter().all(gram_word) {
             return None;
@@ -122,7 +127,7 @@ impl SearchQuery {
         }
         keys.sort_unstable();
         keys.dedup();
-        Some(array_literal(&keys))
+        Some(keys)
     }
 }
 
