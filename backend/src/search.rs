@@ -52,8 +52,8 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
 
     // A word the statistics call common among all leads is "1 000+" without counting; should
     // they be wrong (fewer than a page found newest first), it is counted after all.
-    let common_word = match query.gram_key_list().as_deref() {
-        Some(&[key]) if scope == LeadScope::All => crate::search_stats::is_common(db, key).await?,
+    let common_word = match query.gram_key_list() {
+        Some(keys) if query.terms.len() == 1 && scope == LeadScope::All => crate::search_stats::is_common_word(db, &keys).await?,
         _ => false,
     };
     if common_word {

@@ -41,10 +41,17 @@ const COMMON_SQL: &str = "SELECT u.gram FROM pg_stats st \
      WHERE st.schemaname = current_schema() AND st.tablename = 'lead_search' AND st.attname = 'search_grams' \
      AND c.oid = 'lead_search'::regclass AND u.gram IS NOT NULL AND u.share * c.reltuples >= $1";
 
-/// Whether PostgreSQL's statistics promise at least [`COMMON_LEADS`] leads holding `key`. Always
-/// false on SQLite, whose word index stops early by itself.
-pub async fn is_common(db: &Db, key: i32) -> Result<bool> {
-    Ok(common(db).await?.contains(&key))
+/// Whether PostgreSQL's statistics promise at least [`COMMON_LEADS`] leads holding a word whose
+/// gram keys are `keys` (`SearchQuery::gram_key_list` of one word): a word of up to eight
+/// letters is one key; a longer one is its first and last eight, pieces of the same word, so it
+/// is as common as the rarer of them, about. Always false on SQLite, whose word index stops
+/// early by itself.
+pub async fn is_common_word(db: &Db, keys: &[i32]) -> Result<bool> {
+    if keys.is_empty() {
+        return Ok(false);
+    }
+    let common = common(db).await?;
+    Ok(keys.iter().all(|key| common.contains(key)))
 }
 
 impl CommonGrams {

@@ -213,9 +213,14 @@ both!(quick_search_shows_the_newest_hits_and_counts_them_all, |db| async move {
     assert!(zero.is_zero());
 });
 
-/// The key of a one-word search in PostgreSQL's word index.
+/// The keys of a one-word search in PostgreSQL's word index.
+fn gram_keys(typed: &str) -> Vec<i32> {
+    domain::search::SearchQuery::parse(typed).unwrap().gram_key_list().unwrap()
+}
+
+/// The key of a word of up to eight letters.
 fn gram_key(typed: &str) -> i32 {
-    let keys = domain::search::SearchQuery::parse(typed).unwrap().gram_key_list().unwrap();
+    let keys = gram_keys(typed);
     assert_eq!(keys.len(), 1, "{typed} is one key");
     keys[0]
 }
@@ -239,13 +244,26 @@ both!(a_word_the_statistics_call_common_is_not_counted_unless_they_are_wrong, |d
     }
     let annas = leads::create_lead(&db, &anna, mk("Анна".into(), "Кузнецова")).await.unwrap();
     let petrovs = [leads::create_lead(&db, &owner, mk("Иван".into(), "Петров")).await.unwrap().id];
-    db.common_grams.keep([gram_key("кузнец"), gram_key("петров")].into());
+    // «кузнецова» is two keys, its first and last eight letters; only one is called common.
+    let [one_piece, other_piece] = gram_keys("кузнецова")[..] else { panic!("a nine-letter word is two keys") };
+    db.common_grams.keep([gram_key("кузнец"), gram_key("петров"), one_piece].into());
 
     // Common: "1 000+" and the newest page, without counting.
     let (rows, total) = search::quick(&db, &owner, "кузнец").await.unwrap();
     assert_eq!(total, domain::count::Count::capped_at(search::QUICK_COUNT_CAP + 1, search::QUICK_COUNT_CAP));
     let newest: Vec<Id> = std::iter::once(annas.id).chain(made.iter().copied()).take(search::QUICK_LIMIT).collect();
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest);
+    // A longer word is common when both its pieces are.
+    let (_, total) = search::quick(&db, &owner, "кузнецова").await.unwrap();
+    assert_eq!(total, domain::count::Count::exact(12), "one common piece of two is counted");
+    db.common_grams.keep([gram_key("петров"), one_piece, other_piece].into());
+    let (rows, total) = search::quick(&db, &owner, "кузнецова").await.unwrap();
+    assert_eq!(total, domain::count::Count::capped_at(search::QUICK_COUNT_CAP + 1, search::QUICK_COUNT_CAP));
+    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest);
+    // Two words are counted, whatever each word's share.
+    db.common_grams.keep([gram_key("кузнец"), gram_key("ольга0")].into());
+    let (_, total) = search::quick(&db, &owner, "кузнец ольга0").await.unwrap();
+    assert_eq!(total, domain::count::Count::exact(1));
     // Wrong statistics (fewer than a page found): counted after all.
     let (rows, total) = search::quick(&db, &owner, "петров").await.unwrap();
     assert_eq!((rows.iter().map(|r| r.id).collect::<Vec<_>>(), total), (petrovs.to_vec(), domain::count::Count::exact(1)));
