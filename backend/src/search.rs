@@ -50,23 +50,26 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     // Search finds archived leads as well: people look for someone they remember.
     visible.conditions.retain(|c| c != "l.archived = FALSE");
 
-    // A word the statistics call common among all leads is "1 000+" without counting; should
-    // they be wrong (fewer than a page found newest first), it is counted after all.
+    // A word the statistics call common among all leads is "1 000+" without counting. Should
+    // they be wrong, the walk newest first finds fewer than a page: that is every hit, counted.
     let common_word = match query.gram_key_list() {
         Some(keys) if query.terms.len() == 1 && scope == LeadScope::All => crate::search_stats::is_common_word(db, &keys).await?,
         _ => false,
     };
-    if common_word {
+    let (newest, count) = if common_word {
         let newest = newest_first(db, &visible, &query).await?;
-        if newest.len() == QUICK_LIMIT {
-            let rows = list::rows_in_order(db, &newest, &settings.timezone, domain::list::SortKey::Created).await?;
-            return Ok((rows, Count::capped_at(QUICK_COUNT_CAP + 1, QUICK_COUNT_CAP)));
-        }
-    }
-
-    let hits = indexed_hits(db, &visible, &query).await?;
-    let count = Count::capped_at(hits.first().map_or(0, |h| h.hits), QUICK_COUNT_CAP);
-    let newest: Vec<Id> = if count.more { newest_first(db, &visible, &query).await? } else { hits.into_iter().map(|h| h.id).collect() };
+        let count = if newest.len() == QUICK_LIMIT {
+            Count::capped_at(QUICK_COUNT_CAP + 1, QUICK_COUNT_CAP)
+        } else {
+            Count::exact(newest.len() as i64)
+        };
+        (newest, count)
+    } else {
+        let hits = indexed_hits(db, &visible, &query).await?;
+        let count = Count::capped_at(hits.first().map_or(0, |h| h.hits), QUICK_COUNT_CAP);
+        let newest = if count.more { newest_first(db, &visible, &query).await? } else { hits.into_iter().map(|h| h.id).collect() };
+        (newest, count)
+    };
     let rows = list::rows_in_order(db, &newest, &settings.timezone, domain::list::SortKey::Created).await?;
     Ok((rows, count))
 }

@@ -264,7 +264,7 @@ both!(a_word_the_statistics_call_common_is_not_counted_unless_they_are_wrong, |d
     db.common_grams.keep([gram_key("кузнец"), gram_key("ольга0")].into());
     let (_, total) = search::quick(&db, &owner, "кузнец ольга0").await.unwrap();
     assert_eq!(total, domain::count::Count::exact(1));
-    // Wrong statistics (fewer than a page found): counted after all.
+    // Wrong statistics: fewer than a page found newest first is every hit, counted exactly.
     let (rows, total) = search::quick(&db, &owner, "петров").await.unwrap();
     assert_eq!((rows.iter().map(|r| r.id).collect::<Vec<_>>(), total), (petrovs.to_vec(), domain::count::Count::exact(1)));
     // Someone who sees only their own leads: the school's statistics say nothing of theirs.
