@@ -1,4 +1,4 @@
--- The header's search answers a word that PostgreSQL's statistics call common (in ten thousand
+-- The header's search answers a word that PostgreSQL's statistics call common (in five thousand
 -- leads or more) without counting it through the word index (backend::search_stats). By default
 -- ANALYZE keeps the thousand most common word grams, which on a million leads ends at 1.6 % of
 -- them: the surnames of one lead in a hundred were left out and counted, each bitmap of 12,000
