@@ -205,6 +205,12 @@ impl BoardCtx {
 
     /// Moves the card at once, then asks the server; a refusal puts it back and says why.
     pub fn move_card(&self, card_id: Id, to_stage: Id, reason: Option<Id>) {
+        // A card gone from the board, or already there, is no edit: counting one would put aside
+        // a live update in flight for nothing.
+        let from = self.columns.with_untracked(|cols| column_of(cols, card_id));
+        if from.is_none_or(|from| from == to_stage) {
+            return;
+        }
         let mut drawn = None;
         self.edit(|cols| drawn = apply_move(cols, card_id, to_stage));
         let Some(undo) = drawn else { return };
