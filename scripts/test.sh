@@ -15,7 +15,7 @@ cargo fmt --all -- --check
 say "clippy (server side)"
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 say "clippy (browser side)"
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend -p wasm-floor --target wasm32-unknown-unknown -- -D warnings
 
 # PostgreSQL must answer: CI=true turns a skipped PostgreSQL test into a failure.
 export CI=true

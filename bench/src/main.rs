@@ -14,7 +14,8 @@
 //! school in place and prints its URL; `scale --school URL` measures it again (after a change)
 //! without the quarter of an hour SQLite takes to generate it.
 //!
-//! `voronka-bench wasm [--site target/site]`: the release bundle's size, raw, gzip and brotli.
+//! `voronka-bench wasm [--site target/site] [--no-floor]`: the release bundle's size, raw, gzip and
+//! brotli, beside the smallest app on the same stack (`bench/wasm-floor`).
 
 mod generate;
 mod http;
@@ -70,10 +71,14 @@ enum Command {
         #[arg(long, requires = "school", value_parser = ["search", "board", "list", "card", "moves", "http"])]
         only: Option<String>,
     },
-    /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli.
+    /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli, and the floor beside them
+    /// (`bench/wasm-floor`, built with cargo, wasm-bindgen and wasm-opt from PATH).
     Wasm {
         #[arg(long, default_value = "target/site")]
         site: std::path::PathBuf,
+        /// Sizes the site only, without building the floor.
+        #[arg(long)]
+        no_floor: bool,
     },
 }
 
@@ -155,8 +160,8 @@ async fn main() {
                 std::process::exit(1);
             }
         }
-        Command::Wasm { site } => {
-            if !wasm::run(&site) {
+        Command::Wasm { site, no_floor } => {
+            if !wasm::run(&site, !no_floor) {
                 std::process::exit(1);
             }
         }
