@@ -158,11 +158,8 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            // clap's message without its usage block, on one line.
-            let text = e.render().to_string();
-            let message = text.split("\n\nUsage").next().unwrap_or_default();
-            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-            eprintln!("voronka: {} ({})", message.trim_start_matches("error: "), td_string!(cli_locale(), cli.see_help));
+            let locale = cli_locale();
+            eprintln!("voronka: {} ({})", crate::cli_errors::parse_error_text(locale, &e), td_string!(locale, cli.see_help));
             return ExitCode::from(2);
         }
     };

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+mod cli_errors;
 mod export;
 pub mod guard;
 pub mod http;
