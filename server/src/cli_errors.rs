@@ -78,7 +78,8 @@ mod tests {
         );
         assert_eq!(said(russian, &["serve", "--adress", "x"]), "неизвестный аргумент --adress; может быть, --addr?");
         assert_eq!(said(russian, &["serv"]), "неизвестная команда serv; может быть, serve?");
-        assert!(said(russian, &["create-user", "--login", "a"]).starts_with("нужно указать: --name <NAME>"), "{}", said(russian, &["create-user"]));
+        let missing = said(russian, &["create-user", "--login", "a"]);
+        assert!(missing.starts_with("нужно указать: --name <NAME>"), "{missing}");
         assert_eq!(said(russian, &[]), "укажите команду");
     }
 
