@@ -1,6 +1,7 @@
 //! clap's argument errors in the command line's language. clap words its errors in English only;
 //! the kinds an administrator meets are said again here from clap's own context (the argument,
-//! the value, what is allowed), and any other kind keeps clap's words.
+//! the value, what is allowed), and any other kind keeps clap's words. A value parser's own
+//! reason ("1 is not in 5..=43200", "invalid socket address syntax") follows as it says it.
 
 use app::i18n::*;
 use clap::error::{ContextKind, ErrorKind};
