@@ -186,16 +186,14 @@ async fn kill_during_moves(kind: Kind) {
     // read in one statement, one snapshot: PostgreSQL finishes a COMMIT the killed server had
     // already sent, and two statements could see it land between them (it did, once).
     let ids = leads.iter().map(Id::to_string).collect::<Vec<_>>().join(", ");
-    let unmatched = scalar(
-        &db,
-        &format!(
-            "SELECT (SELECT CAST(SUM(version - 1) AS BIGINT) FROM leads WHERE id IN ({ids})) \
-             - (SELECT COUNT(*) FROM timeline WHERE kind = 'stage_changed' AND lead_id IN ({ids}))"
-        ),
-    )
-    .await;
-    assert_eq!(unmatched, 0, "a stage change without its timeline entry, or the reverse");
-    let versions = scalar(&db, &format!("SELECT CAST(SUM(version - 1) AS BIGINT) FROM leads WHERE id IN ({ids})")).await;
+    let (versions, entries): (i64, i64) = backend::with_pool!(&db, pool => sqlx::query_as(&format!(
+        "SELECT (SELECT CAST(SUM(version - 1) AS BIGINT) FROM leads WHERE id IN ({ids})), \
+         (SELECT COUNT(*) FROM timeline WHERE kind = 'stage_changed' AND lead_id IN ({ids}))"
+    ))
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(versions, entries, "a stage change without its timeline entry, or the reverse");
     assert!(versions >= acknowledged as i64, "every acknowledged move is durable");
 
     // The server starts again on the same database.

@@ -180,6 +180,20 @@ impl BoardCtx {
         self.columns.update(change);
     }
 
+    /// [`BoardCtx::edit`] for a change that may find nothing to do (`None`): then nothing is
+    /// redrawn and no edit counted, which would put aside a live update in flight for nothing.
+    pub fn edit_if<T>(self, change: impl FnOnce(&mut Vec<ColumnState>) -> Option<T>) -> Option<T> {
+        let mut done = None;
+        self.columns.maybe_update(|cols| {
+            done = change(cols);
+            done.is_some()
+        });
+        if done.is_some() {
+            self.edits.update_value(|n| *n += 1);
+        }
+        done
+    }
+
     pub fn stage(&self, id: Id) -> Option<Stage> {
         self.stages.with_value(|s| s.iter().find(|s| s.id == id).cloned())
     }
@@ -205,15 +219,8 @@ impl BoardCtx {
 
     /// Moves the card at once, then asks the server; a refusal puts it back and says why.
     pub fn move_card(&self, card_id: Id, to_stage: Id, reason: Option<Id>) {
-        // A card gone from the board, or already there, is no edit: counting one would put aside
-        // a live update in flight for nothing.
-        let from = self.columns.with_untracked(|cols| column_of(cols, card_id));
-        if from.is_none_or(|from| from == to_stage) {
-            return;
-        }
-        let mut drawn = None;
-        self.edit(|cols| drawn = apply_move(cols, card_id, to_stage));
-        let Some(undo) = drawn else { return };
+        // A card gone from the board, or already there, is no edit.
+        let Some(undo) = self.edit_if(|cols| apply_move(cols, card_id, to_stage)) else { return };
         let (name, version) = (undo.card.name.clone(), undo.card.version);
         self.announce.set(Some(Announcement::Dropped(name, self.stage_name(to_stage))));
         let ctx = *self;
