@@ -326,6 +326,15 @@ both!(counts_past_the_cap_say_more_than_the_cap, |db| async move {
     let second_stage = LeadFilter { stages: vec![s[1].id], ..LeadFilter::default() };
     let narrowed = backend::list::list_leads(&db, &owner, &second_stage, &domain::list::ListView::default(), None).await.unwrap();
     assert_eq!(narrowed.total, Count::exact(1), "a filter below the cap is counted exactly");
+
+    // Someone who sees only their own leads is counted among those: the word index's count of
+    // every lead's hits (SQLite's shortcut past the cap) is not theirs.
+    let anna = user(&db, "anna", Role::Sales).await;
+    let hers = leads::create_lead(&db, &anna, draft("Клонов", s[0].id)).await.unwrap();
+    backend::with_pool!(&db, pool => sqlx::query("UPDATE school_settings SET lead_visibility = 'own'").execute(pool).await.map(|_| ()))
+        .unwrap();
+    let (hits, found) = backend::search::quick(&db, &anna, "клонов").await.unwrap();
+    assert_eq!((hits.iter().map(|h| h.id).collect::<Vec<_>>(), found), (vec![hers.id], Count::exact(1)));
 });
 
 both!(stages_changed_behind_the_servers_back_are_seen_at_once, |db| async move {
