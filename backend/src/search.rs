@@ -90,14 +90,14 @@ async fn word_index_over_cap(db: &Db, visible: &Where, query: &SearchQuery) -> R
     let Pool::Sqlite(pool) = &db.pool else {
         return Ok(false);
     };
-    let Some(prefixes) = query.suffix_fts5() else {
-        return Ok(false);
-    };
     // Phone digits have a few hits at most: the count would only add a statement.
     let digits = |t: &String| t.chars().all(|c| c.is_ascii_digit());
     if query.terms.len() > 1 || query.terms.iter().any(digits) || !visible.conditions.is_empty() || query.long_terms().next().is_some() {
         return Ok(false);
     }
+    let Some(prefixes) = query.suffix_fts5() else {
+        return Ok(false);
+    };
     let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads_words WHERE leads_words MATCH $1 LIMIT {})", QUICK_COUNT_CAP + 1);
     let hits: i64 = sqlx::query_scalar(&sql).bind(prefixes).fetch_one(pool).await?;
     Ok(hits > QUICK_COUNT_CAP)
