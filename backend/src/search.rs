@@ -51,14 +51,17 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     // Search finds archived leads as well: people look for someone they remember.
     visible.conditions.retain(|c| c != "l.archived = FALSE");
 
-    // A word the statistics call common among all leads is "1 000+" without counting, as is a
-    // search SQLite's word index alone finds more than the cap of. Should the statistics be
-    // wrong, the walk newest first finds fewer than a page: that is every hit, counted.
-    let common_word = match query.gram_key_list() {
-        Some(keys) if query.terms.len() == 1 && scope == LeadScope::All => crate::search_stats::is_common_word(db, &keys).await?,
+    // One word with a letter, among all leads, is "1 000+" without counting when it is known to
+    // be common: PostgreSQL's statistics say so, or SQLite's word index alone finds more than the
+    // cap. Should the statistics be wrong, the walk newest first finds fewer than a page: that
+    // is every hit, counted.
+    let over_cap = match query.gram_key_list() {
+        Some(keys) if query.terms.len() == 1 && scope == LeadScope::All => {
+            crate::search_stats::is_common_word(db, &keys).await? || word_index_over_cap(db, &query).await?
+        }
         _ => false,
     };
-    let (newest, count) = if common_word || word_index_over_cap(db, &visible, &query).await? {
+    let (newest, count) = if over_cap {
         let newest = newest_first(db, &visible, &query).await?;
         let count = if newest.len() == QUICK_LIMIT {
             Count::capped_at(QUICK_COUNT_CAP + 1, QUICK_COUNT_CAP)
@@ -77,22 +80,19 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
 }
 
 /// Whether SQLite's word index alone holds more hits than the count cap, counted without looking
-/// up a lead: for a one-word search every lead may match (someone who sees every lead), a whole
-/// word of at most [`domain::search::INDEXED_PREFIX`] characters, which the index answers
-/// exactly. A surname has thousands of hits: counting them through the leads read a thousand
+/// up a lead: for one word with a letter that every lead may match ([`quick`] asks only then),
+/// of at most [`domain::search::INDEXED_PREFIX`] characters, which the index answers exactly. A surname has thousands of hits: counting them through the leads read a thousand
 /// rows scattered over the file (2.4 ms at the median at a million leads, session 24) only to
 /// say "1 000+", where the index alone counts to the cap in 0.1–0.7 ms. Not for two words: most
 /// pairs are under the cap, and their count through the index alone (about a millisecond, the
 /// two words' lists intersected) came on top of the look-ups they need anyway. Always false on
 /// PostgreSQL, whose word grams are hashes (a count from them is an upper bound); its statistics
 /// answer a common word instead ([`crate::search_stats`]).
-async fn word_index_over_cap(db: &Db, visible: &Where, query: &SearchQuery) -> Result<bool> {
+async fn word_index_over_cap(db: &Db, query: &SearchQuery) -> Result<bool> {
     let Pool::Sqlite(pool) = &db.pool else {
         return Ok(false);
     };
-    // Phone digits have a few hits at most: the count would only add a statement.
-    let digits = |t: &String| t.chars().all(|c| c.is_ascii_digit());
-    if query.terms.len() > 1 || query.terms.iter().any(digits) || !visible.conditions.is_empty() || query.long_terms().next().is_some() {
+    if query.long_terms().next().is_some() {
         return Ok(false);
     }
     let Some(prefixes) = query.suffix_fts5() else {
