@@ -13,6 +13,9 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Config(String),
+    /// A lead the search index cannot hold: a fault in the data, not in what a user typed.
+    #[error("search index: {0}")]
+    SearchIndex(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

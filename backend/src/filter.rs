@@ -49,6 +49,14 @@ macro_rules! bind_all {
     }};
 }
 
+/// The lead id in SQLite's word index key (backend::search::word_key): the key's low half.
+macro_rules! word_key_lead_id {
+    () => {
+        "(leads_words.rowid & 4294967295)"
+    };
+}
+pub(crate) const WORD_KEY_LEAD_ID: &str = word_key_lead_id!();
+
 /// The tables a search reads, and where its hits' ids, creation times and search text are in them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchFrom {
@@ -71,6 +79,10 @@ impl SearchFrom {
         created_at: "s.created_at",
         text: "s.search_text",
     };
+
+    /// SQLite's word index (migrations 0010, 0014) leading a join to the leads its keys hold.
+    pub const WORDS: SearchFrom =
+        SearchFrom { tables: concat!("leads_words CROSS JOIN leads l ON l.id = ", word_key_lead_id!()), ..SearchFrom::LEADS };
 
     /// Where a dialect keeps the search text: also where leads are read newest first to test each.
     pub fn newest_first(dialect: Dialect) -> SearchFrom {
@@ -126,7 +138,10 @@ impl Where {
     pub fn search(&mut self, dialect: Dialect, query: &SearchQuery) {
         match SearchIndex::for_query(dialect, query) {
             SearchIndex::Fts5Suffixes(prefixes) => {
-                self.with("l.id IN (SELECT rowid FROM leads_words WHERE leads_words MATCH {})", Bind::Text(prefixes));
+                self.with(
+                    concat!("l.id IN (SELECT ", word_key_lead_id!(), " FROM leads_words WHERE leads_words MATCH {})"),
+                    Bind::Text(prefixes),
+                );
                 self.contains(dialect, query.long_terms());
             }
             SearchIndex::Fts5Trigrams(matched) => {
@@ -170,7 +185,7 @@ impl Where {
             SearchIndex::Fts5Suffixes(prefixes) => {
                 self.with("leads_words MATCH {}", Bind::Text(prefixes));
                 self.contains(dialect, query.long_terms());
-                SearchFrom { tables: "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid", ..SearchFrom::LEADS }
+                SearchFrom::WORDS
             }
             SearchIndex::Fts5Trigrams(matched) => {
                 self.with("leads_fts MATCH {}", Bind::Text(matched));
@@ -301,7 +316,10 @@ mod tests {
             "l.archived = FALSE AND l.id IN (SELECT s.lead_id FROM lead_search s WHERE s.search_text LIKE $1 ESCAPE '\\' AND s.search_text LIKE $2 ESCAPE '\\')"
         );
         let lite = Where::build(&searched, LeadScope::All, Utc::now(), Dialect::Sqlite);
-        assert_eq!(lite.sql(), "l.archived = FALSE AND l.id IN (SELECT rowid FROM leads_words WHERE leads_words MATCH $1)");
+        assert_eq!(
+            lite.sql(),
+            "l.archived = FALSE AND l.id IN (SELECT (leads_words.rowid & 4294967295) FROM leads_words WHERE leads_words MATCH $1)"
+        );
         assert_eq!(lite.binds, vec![Bind::Text("\"анна\"* \"2233\"*".into())]);
         // A term spanning words goes to the trigram table.
         let spanning = LeadFilter { q: Some("anna@mail".into()), ..LeadFilter::default() };
@@ -314,7 +332,7 @@ mod tests {
     fn search_as_the_leading_table_or_as_substring_tests() {
         let query = SearchQuery::parse("Анна 2233").unwrap();
         let mut lite = Where::build(&LeadFilter::default(), LeadScope::ResponsibleIs(4), Utc::now(), Dialect::Sqlite);
-        assert_eq!(lite.search_from(Dialect::Sqlite, &query).tables, "leads_words CROSS JOIN leads l ON l.id = leads_words.rowid");
+        assert_eq!(lite.search_from(Dialect::Sqlite, &query).tables, SearchFrom::WORDS.tables);
         assert_eq!(lite.sql(), "l.responsible_id = $1 AND l.archived = FALSE AND leads_words MATCH $2");
         let mut pg = Where::default();
         assert_eq!(pg.search_from(Dialect::Postgres, &query), SearchFrom::LEAD_SEARCH);

@@ -2,7 +2,7 @@
 
 use crate::db::{Conn, Db, Pool};
 use crate::error::Result;
-use crate::filter::{SearchFrom, Where};
+use crate::filter::{Dialect, SearchFrom, Where, WORD_KEY_LEAD_ID};
 use crate::list;
 use crate::rows::now;
 use crate::{bind_all, settings, with_pool};
@@ -32,16 +32,17 @@ struct Hit {
 /// The quick answer to what was typed: the newest matching leads `user` may see (archived ones
 /// too, marked), and how many match in all (up to [`QUICK_COUNT_CAP`]).
 ///
-/// Two plans, chosen by the count. The index gives up to the cap's worth of hits in its own
-/// order, and the database answers their count and the newest eight of them (sending a
-/// thousand rows to the server to sort cost more than the search: sqlx hands SQLite's rows over
-/// one by one). When that is all of them, that is the answer. When there are more — a surname
-/// alone is twelve thousand leads in a school of a million — sorting them all is what made a
-/// common word slow (150–220 ms), so the leads are read newest first and each tested instead:
-/// with more than a thousand hits, eight turn up within the newest few thousand. On PostgreSQL
-/// a one-word search its statistics call common skips the count ([`crate::search_stats`]): the
-/// index's count of a word in six leads of a hundred cost more than everything else. On SQLite
-/// the word index alone tells when a word has more ([`word_index_over_cap`]).
+/// On SQLite, when every term is a word, the word index read newest first answers both
+/// ([`word_index_hits`]). Otherwise two plans, chosen by the count. The index gives up to the
+/// cap's worth of hits in its own order, and the database answers their count and the newest
+/// eight of them (sending a thousand rows to the server to sort cost more than the search: sqlx
+/// hands SQLite's rows over one by one). When that is all of them, that is the answer. When
+/// there are more — a surname alone is twelve thousand leads in a school of a million — sorting
+/// them all is what made a common word slow (150–220 ms), so the leads are read newest first and
+/// each tested instead: with more than a thousand hits, eight turn up within the newest few
+/// thousand. On PostgreSQL a one-word search its statistics call common skips the count
+/// ([`crate::search_stats`]): the index's count of a word in six leads of a hundred cost more
+/// than everything else.
 pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, Count)> {
     let settings = settings::settings_or_default(db).await?;
     can(user, Action::ViewLead { responsible: Some(user.id) }, settings.lead_visibility)?;
@@ -51,17 +52,12 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     // Search finds archived leads as well: people look for someone they remember.
     visible.conditions.retain(|c| c != "l.archived = FALSE");
 
-    // One word with a letter, among all leads, is "1 000+" without counting when it is known to
-    // be common: PostgreSQL's statistics say so, or SQLite's word index alone finds more than the
-    // cap. Should the statistics be wrong, the walk newest first finds fewer than a page: that
-    // is every hit, counted.
-    let over_cap = match query.gram_key_list() {
-        Some(keys) if query.terms.len() == 1 && scope == LeadScope::All => {
-            crate::search_stats::is_common_word(db, &keys).await? || word_index_over_cap(db, &query).await?
-        }
-        _ => false,
-    };
-    let (newest, count) = if over_cap {
+    let (newest, count) = if let Some(hits) = word_index_hits(db, &visible, &query).await? {
+        let count = Count::capped_at(hits.first().map_or(0, |h| h.hits), QUICK_COUNT_CAP);
+        (hits.into_iter().map(|h| h.id).collect(), count)
+    } else if common_word(db, &query, scope).await? {
+        // Should the statistics be wrong, the walk newest first finds fewer than a page: that is
+        // every hit, counted.
         let newest = newest_first(db, &visible, &query).await?;
         let count = if newest.len() == QUICK_LIMIT {
             Count::capped_at(QUICK_COUNT_CAP + 1, QUICK_COUNT_CAP)
@@ -79,28 +75,57 @@ pub async fn quick(db: &Db, user: &User, typed: &str) -> Result<(Vec<ListRow>, C
     Ok((rows, count))
 }
 
-/// Whether SQLite's word index alone holds more hits than the count cap, counted without looking
-/// up a lead: for one word with a letter that every lead may match ([`quick`] asks only then),
-/// of at most [`domain::search::INDEXED_PREFIX`] characters, which the index answers exactly. A surname has thousands of hits: counting them through the leads read a thousand
-/// rows scattered over the file (2.4 ms at the median at a million leads, session 24) only to
-/// say "1 000+", where the index alone counts to the cap in 0.1–0.7 ms. Not for two words: most
-/// pairs are under the cap, and their count through the index alone (about a millisecond, the
-/// two words' lists intersected) came on top of the look-ups they need anyway. Always false on
-/// PostgreSQL, whose word grams are hashes (a count from them is an upper bound); its statistics
-/// answer a common word instead ([`crate::search_stats`]).
-async fn word_index_over_cap(db: &Db, query: &SearchQuery) -> Result<bool> {
-    let Pool::Sqlite(pool) = &db.pool else {
-        return Ok(false);
-    };
-    if query.long_terms().next().is_some() {
-        return Ok(false);
+/// Whether PostgreSQL's statistics call a one-word search among all leads common, so that it is
+/// "1 000+" without counting.
+async fn common_word(db: &Db, query: &SearchQuery, scope: LeadScope) -> Result<bool> {
+    match query.gram_key_list() {
+        Some(keys) if db.dialect() == Dialect::Postgres && query.terms.len() == 1 && scope == LeadScope::All => {
+            crate::search_stats::is_common_word(db, &keys).await
+        }
+        _ => Ok(false),
     }
-    let Some(prefixes) = query.suffix_fts5() else {
-        return Ok(false);
+}
+
+/// SQLite's word index key for the lead in `row` (a table alias, or `old` in a trigger): its
+/// creation second counted from 2000, kept within 1932–2068, times 2³², plus its id. Read
+/// backwards, the index gives a word's leads newest first, as the list orders them (leads
+/// created in one second by id, which is the order they were written in). The id is the key's
+/// low half ([`crate::filter::WORD_KEY_LEAD_ID`]). Migration 0014 spells it out in its triggers.
+pub(crate) fn word_key(row: &str) -> String {
+    format!("(max(min(unixepoch({row}.created_at) - 946684800, 2147483647), -2147483648) * 4294967296 + {row}.id)")
+}
+
+/// The largest lead id a word index key holds: its low half.
+const WORD_KEY_MAX_ID: Id = u32::MAX as Id;
+
+/// On SQLite, for a search whose every term is a word: up to the cap's worth of hits (and one
+/// more) read from the word index newest first (migration 0014), the newest [`QUICK_LIMIT`] of
+/// them, each row with how many there were. For someone who sees every lead, with no term longer
+/// than the index keeps, the index alone answers: it never reads a lead. Otherwise each hit is
+/// looked up to test it, newest first, until the cap. `None` on PostgreSQL and for a term that
+/// spans words (the trigram table's, in the lead id's order).
+async fn word_index_hits(db: &Db, visible: &Where, query: &SearchQuery) -> Result<Option<Vec<Hit>>> {
+    let Pool::Sqlite(pool) = &db.pool else {
+        return Ok(None);
     };
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads_words WHERE leads_words MATCH $1 LIMIT {})", QUICK_COUNT_CAP + 1);
-    let hits: i64 = sqlx::query_scalar(&sql).bind(prefixes).fetch_one(pool).await?;
-    Ok(hits > QUICK_COUNT_CAP)
+    let mut walked = visible.clone();
+    let from = walked.search_from(db.dialect(), query);
+    if from != SearchFrom::WORDS {
+        return Ok(None);
+    }
+    let (id, tables) = if visible.conditions.is_empty() && query.long_terms().next().is_none() {
+        (WORD_KEY_LEAD_ID, "leads_words")
+    } else {
+        (from.id, from.tables)
+    };
+    let sql = format!(
+        "SELECT id, COUNT(*) OVER () AS hits FROM \
+         (SELECT {id} AS id, leads_words.rowid AS word_key FROM {tables} WHERE {} ORDER BY leads_words.rowid DESC LIMIT {}) AS found \
+         ORDER BY word_key DESC LIMIT {QUICK_LIMIT}",
+        walked.sql(),
+        QUICK_COUNT_CAP + 1
+    );
+    Ok(Some(bind_all!(sqlx::query_as::<_, Hit>(&sql), &walked.binds).fetch_all(pool).await?))
 }
 
 /// Up to the cap's worth of hits (and one more) as the index gives them, the newest
@@ -152,11 +177,24 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
     }
     match conn {
         Conn::Sqlite(c) => {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_words (rowid, suffixes) ");
+            // Each lead under its key (migration 0014), which its id and creation time give.
+            if let Some((id, _)) = leads.iter().find(|(id, _)| !(0..=WORD_KEY_MAX_ID).contains(id)) {
+                return Err(crate::Error::SearchIndex(format!("lead id {id} does not fit the word index key")));
+            }
+            let mut q =
+                sqlx::QueryBuilder::new(format!("INSERT INTO leads_words (rowid, suffixes) SELECT {}, v.column2 FROM (", word_key("l")));
             q.push_values(leads, |mut b, (id, text)| {
                 b.push_bind(*id).push_bind(word_suffixes(text));
             });
-            q.build().execute(&mut **c).await?;
+            q.push(") AS v JOIN leads l ON l.id = v.column1 WHERE l.created_at IS NOT NULL AND unixepoch(l.created_at) IS NOT NULL");
+            let indexed = q.build().execute(&mut **c).await?.rows_affected();
+            if indexed != leads.len() as u64 {
+                return Err(crate::Error::SearchIndex(format!(
+                    "{} of {} leads have no creation time SQLite can read: not indexed",
+                    leads.len() as u64 - indexed,
+                    leads.len()
+                )));
+            }
         }
         Conn::Postgres(c) => {
             let mut q = sqlx::QueryBuilder::new(
@@ -179,7 +217,8 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
 /// Replaces a lead's search index after its search text changed, in the same transaction.
 pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
     if let Conn::Sqlite(c) = conn {
-        sqlx::query("DELETE FROM leads_words WHERE rowid = $1").bind(lead_id).execute(&mut **c).await?;
+        let sql = format!("DELETE FROM leads_words WHERE rowid = (SELECT {} FROM leads l WHERE l.id = $1)", word_key("l"));
+        sqlx::query(&sql).bind(lead_id).execute(&mut **c).await?;
     }
     // PostgreSQL's row is replaced in place (ON CONFLICT).
     index_new_lead(conn, lead_id, search_text).await
@@ -235,5 +274,15 @@ pub async fn backfill(db: &Db) -> Result<()> {
             }
             tx.commit().await?;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_migration_keys_the_word_index_as_the_application_does() {
+        let migration = include_str!("../migrations/sqlite/0014_word_index_newest_first.sql");
+        let deleted = format!("WHERE rowid = {};", super::word_key("old"));
+        assert_eq!(migration.matches(&deleted).count(), 2, "the delete and re-key triggers: {deleted}");
     }
 }

@@ -123,6 +123,14 @@ pub async fn user(db: &Db, login: &str, role: Role) -> User {
     .expect("create user")
 }
 
+/// Moves a lead's creation time as a hand edit of the database would, then indexes its words
+/// again as the next start does: SQLite's word index is keyed by that time (migration 0014).
+pub async fn set_created_at(db: &Db, lead: domain::Id, at: chrono::DateTime<chrono::Utc>) {
+    crate::with_pool!(db, pool => sqlx::query("UPDATE leads SET created_at = $1 WHERE id = $2").bind(at).bind(lead).execute(pool).await.map(|_| ()))
+        .expect("creation time");
+    crate::search::backfill(db).await.expect("search backfill");
+}
+
 /// Declares one test body that runs once on SQLite and once on PostgreSQL, each on a fresh
 /// database: `both!(name, |db| async move { ... })`.
 #[macro_export]

@@ -19,27 +19,47 @@ const SEARCH_RATIO: f64 = 2.0;
 const SEARCH_VS_SCAN: f64 = 50.0;
 const BOARD_P95_MS: f64 = 30.0;
 
-/// The search's floor: the header search's statements as plain SQL — up to the box's cap of
-/// hits through the index and, past it, the newest eight by reading leads newest first.
+/// The search's floor: the header search's statements as plain SQL — on SQLite, for whole
+/// words, the word index newest first; otherwise up to the box's cap of hits through the index
+/// and, past it, the newest eight by reading leads newest first.
 async fn search_floor(db: &Db, query: &SearchQuery) {
     let cap = backend::search::QUICK_COUNT_CAP;
     let limit = backend::search::QUICK_LIMIT;
     let terms = &query.terms;
+    if let (backend::filter::Dialect::Sqlite, Some(prefixes)) = (db.dialect(), query.suffix_fts5()) {
+        // Whole words: the word index read newest first (its key is the creation second, then
+        // the id) gives the newest eight and the count. A term longer than the prefix index's
+        // eight letters is tested on the lead.
+        let long: Vec<String> = query.long_terms().map(str::to_string).collect();
+        let (id, join) = if long.is_empty() {
+            ("leads_words.rowid & 4294967295", "")
+        } else {
+            ("l.id", " CROSS JOIN leads l ON l.id = (leads_words.rowid & 4294967295)")
+        };
+        let tests = (2..=long.len() + 1).map(|i| format!(" AND instr(l.search_text, ${i}) > 0")).collect::<String>();
+        let sql = format!(
+            "SELECT id, COUNT(*) OVER () FROM (SELECT {id} AS id, leads_words.rowid AS k FROM leads_words{join} WHERE leads_words MATCH $1{tests} \
+             ORDER BY leads_words.rowid DESC LIMIT {}) ORDER BY k DESC LIMIT {limit}",
+            cap + 1
+        );
+        let hits: Vec<(i64, i64)> = with_pool!(db, pool => {
+            let mut q = sqlx::query_as(&sql).bind(prefixes);
+            for b in &long {
+                q = q.bind(b);
+            }
+            q.fetch_all(pool).await.expect("floor words")
+        });
+        let shown: Vec<i64> = hits.into_iter().map(|(id, _)| id).collect();
+        return show_rows(db, &shown).await;
+    }
     let (hits_sql, hit_binds): (String, Vec<String>) = match db.dialect() {
         backend::filter::Dialect::Sqlite => {
-            // The word suffixes' prefix index for whole words, the trigram table for the rest.
-            // A term longer than the prefix index's eight letters is tested on the row.
-            let (table, matched) = match query.suffix_fts5() {
-                Some(prefixes) => ("leads_words", prefixes),
-                None => ("leads_fts", query.fts5()),
-            };
-            let long: Vec<String> = if table == "leads_words" { query.long_terms().map(str::to_string).collect() } else { vec![] };
-            let tests = (2..=long.len() + 1).map(|i| format!(" AND instr(l.search_text, ${i}) > 0")).collect::<String>();
+            // The trigram table for a term that spans words.
             let sql = format!(
-                "SELECT l.id, l.created_at FROM {table} CROSS JOIN leads l ON l.id = {table}.rowid WHERE {table} MATCH $1{tests} LIMIT {}",
+                "SELECT l.id, l.created_at FROM leads_fts CROSS JOIN leads l ON l.id = leads_fts.rowid WHERE leads_fts MATCH $1 LIMIT {}",
                 cap + 1
             );
-            (sql, [matched].into_iter().chain(long).collect())
+            (sql, vec![query.fts5()])
         }
         // PostgreSQL's search text and its indexes are in lead_search (migration 0012).
         backend::filter::Dialect::Postgres => match query.gram_keys() {
@@ -86,7 +106,11 @@ async fn search_floor(db: &Db, query: &SearchQuery) {
     } else {
         hits.into_iter().map(|(id, _)| id).collect()
     };
-    // And the rows shown.
+    show_rows(db, &shown).await;
+}
+
+/// The rows a search shows, as one plain query.
+async fn show_rows(db: &Db, shown: &[i64]) {
     if !shown.is_empty() {
         let ids = shown.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         let rows = format!("SELECT {} FROM leads l {} WHERE l.id IN ({ids})", backend::list::ROW_COLUMNS, backend::list::ROW_JOINS);
