@@ -89,6 +89,32 @@ pub(crate) async fn link_persons(conn: &mut Conn<'_>, import_id: Id) -> Result<(
     Ok(())
 }
 
+/// What a bulk insert (an import) writes in batches rather than lead by lead: timeline entries,
+/// and the search index's rows — SQLite's word index writes its pending entries out whenever a
+/// key is lower than the last (migration 0014), and an import's old dates come in any order, so
+/// leads are indexed a thousand at a time, in key order.
+#[derive(Default)]
+pub(crate) struct PendingWrites {
+    timeline: Vec<Entry>,
+    indexed: Vec<(Id, String)>,
+}
+
+impl PendingWrites {
+    /// Leads waiting for their writes.
+    pub(crate) fn leads(&self) -> usize {
+        self.indexed.len()
+    }
+
+    /// Writes what is pending, in the transaction that inserted the leads.
+    pub(crate) async fn write(&mut self, conn: &mut Conn<'_>) -> Result<()> {
+        crate::timeline::write_batch(conn, &self.timeline).await?;
+        crate::search::index_new_leads(conn, &self.indexed).await?;
+        self.timeline.clear();
+        self.indexed.clear();
+        Ok(())
+    }
+}
+
 /// Inserts a validated lead on an open write transaction: checks what it refers to, takes the
 /// first active channel when it names none, the responsible it names (or the rules' choice, see
 /// [`crate::automation::responsible_for_new_lead`]), links the person by phone, stores its tags
@@ -100,7 +126,7 @@ pub(crate) async fn insert_lead(
     new: &NewLeadRow<'_>,
     actor: &User,
     at: DateTime<Utc>,
-    pending: Option<&mut Vec<Entry>>,
+    pending: Option<&mut PendingWrites>,
 ) -> Result<(Id, Id)> {
     let lead = new.lead;
     let responsible = match lead.responsible_id {
@@ -195,7 +221,6 @@ pub(crate) async fn insert_lead(
         }
         id
     });
-    crate::search::index_new_lead(conn, id, &search_text).await?;
     // Created when the lead was (an import's date from the file), imported now.
     let entry = |event, at| Entry { lead_id: id, author_id: Some(actor.id), event, at };
     let mut entries = vec![entry(TimelineEvent::Created, new.created_at)];
@@ -207,8 +232,14 @@ pub(crate) async fn insert_lead(
     }
     match pending {
         // A bulk insert writes them with the next batch.
-        Some(pending) => pending.extend(entries),
-        None => crate::timeline::write_batch(conn, &entries).await?,
+        Some(pending) => {
+            pending.timeline.extend(entries);
+            pending.indexed.push((id, search_text));
+        }
+        None => {
+            crate::search::index_new_lead(conn, id, &search_text).await?;
+            crate::timeline::write_batch(conn, &entries).await?;
+        }
     }
     Ok((id, responsible))
 }

@@ -186,7 +186,12 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
             q.push_values(leads, |mut b, (id, text)| {
                 b.push_bind(*id).push_bind(word_suffixes(text));
             });
-            q.push(") AS v JOIN leads l ON l.id = v.column1 WHERE l.created_at IS NOT NULL AND unixepoch(l.created_at) IS NOT NULL");
+            // In key order: FTS5 writes its pending entries out whenever a row id is lower than
+            // the last one, and merging those writes made a million-lead school take hours.
+            q.push(format!(
+                ") AS v CROSS JOIN leads l ON l.id = v.column1 WHERE unixepoch(l.created_at) IS NOT NULL ORDER BY {}",
+                word_key("l")
+            ));
             let indexed = q.build().execute(&mut **c).await?.rows_affected();
             if indexed != leads.len() as u64 {
                 return Err(crate::Error::SearchIndex(format!(

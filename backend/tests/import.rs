@@ -255,3 +255,31 @@ backend::both!(export_follows_the_filter_and_access_and_imports_back_as_nothing_
         assert_eq!(report.totals.already, 3, "every exported lead is recognised");
     }
 });
+
+backend::both!(imported_leads_are_found_newest_created_first, |db| async move {
+    let (owner, _) = setup(&db).await;
+    // More than one batch of the search index (a thousand leads), old dates in no order, and the
+    // eight newest scattered through the file, newest not last.
+    let newest_rows = [1002, 3, 640, 999, 1000, 17, 1004, 500];
+    let rows: Vec<String> = (0..1005)
+        .map(|i| {
+            let created = match newest_rows.iter().position(|r| *r == i) {
+                Some(rank) => format!("{:02}.06.2025 12:00:00", 28 - rank),
+                None => format!("{:02}.{:02}.2023 {:02}:{:02}:00", i * 7 % 28 + 1, i * 5 % 12 + 1, i % 10 + 8, i % 60),
+            };
+            line(&[(0, "Импортова"), (1, &format!("Анна{i}")), (3, &format!("8916{i:07}")), (17, &created)])
+        })
+        .collect();
+    let done = import::run(&db, &owner, "old.csv", &csv(&rows), false, &ImportProgress::default()).await.unwrap().unwrap();
+    assert_eq!(done.imported, 1005);
+    let (hits, total) = backend::search::quick(&db, &owner, "импортова").await.unwrap();
+    assert!(total.more, "over the cap: {total:?}");
+    let names: Vec<String> = hits.iter().map(|h| h.name.clone()).collect();
+    let want: Vec<String> = newest_rows.iter().map(|i| format!("Импортова Анна{i}")).collect();
+    assert_eq!(names, want, "newest created first, wherever they were in the file");
+    // Each batch is indexed: the first lead and the last.
+    for i in [0, 1004] {
+        let (hits, total) = backend::search::quick(&db, &owner, &format!("анна{i}")).await.unwrap();
+        assert_eq!((hits.len(), total), (1, domain::count::Count::exact(1)), "анна{i}");
+    }
+});

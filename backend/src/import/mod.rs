@@ -209,12 +209,11 @@ pub async fn run(
         .bind(report.already.len() as i64)
         .fetch_one(&mut *tx)
         .await?;
-        // Timeline entries go in batches (see `timeline::write_batch`).
-        let mut pending = Vec::new();
+        // Timeline entries and the search index go in batches (see `leads::PendingWrites`).
+        let mut pending = crate::leads::PendingWrites::default();
         for row in &todo {
-            if pending.len() >= 1000 {
-                crate::timeline::write_batch(&mut tx.conn(), &pending).await?;
-                pending.clear();
+            if pending.leads() >= 1000 {
+                pending.write(&mut tx.conn()).await?;
             }
             if progress.cancel.load(Ordering::Relaxed) {
                 // Dropping the transaction rolls everything back.
@@ -233,7 +232,7 @@ pub async fn run(
             automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
             progress.done.fetch_add(1, Ordering::Relaxed);
         }
-        crate::timeline::write_batch(&mut tx.conn(), &pending).await?;
+        pending.write(&mut tx.conn()).await?;
         crate::leads::link_persons(&mut tx.conn(), import_id).await?;
         sqlx::query("UPDATE imports SET rows_imported = $1, status = 'done', finished_at = $2 WHERE id = $3")
             .bind(todo.len() as i64)
