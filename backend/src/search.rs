@@ -221,12 +221,30 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
 
 /// Replaces a lead's search index after its search text changed, in the same transaction.
 pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: &str) -> Result<()> {
-    if let Conn::Sqlite(c) = conn {
-        let sql = format!("DELETE FROM leads_words WHERE rowid = (SELECT {} FROM leads l WHERE l.id = $1)", word_key("l"));
-        sqlx::query(&sql).bind(lead_id).execute(&mut **c).await?;
+    reindex_leads(conn, &[(lead_id, search_text.to_owned())]).await
+}
+
+/// Replaces leads' search index after their search text changed: `(lead id, search text)`
+/// pairs, in the transaction that wrote the text. On SQLite the old rows go first, in key order,
+/// then the new ones are written in key order ([`index_new_leads`]); PostgreSQL's row is replaced
+/// in place (ON CONFLICT).
+pub(crate) async fn reindex_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
+    if leads.is_empty() {
+        return Ok(());
     }
-    // PostgreSQL's row is replaced in place (ON CONFLICT).
-    index_new_lead(conn, lead_id, search_text).await
+    if let Conn::Sqlite(c) = conn {
+        let mut q = sqlx::QueryBuilder::new(format!(
+            "DELETE FROM leads_words WHERE rowid IN (SELECT {} FROM leads l WHERE l.id IN (",
+            word_key("l")
+        ));
+        let mut ids = q.separated(", ");
+        for (id, _) in leads {
+            ids.push_bind(*id);
+        }
+        q.push("))");
+        q.build().execute(&mut **c).await?;
+    }
+    index_new_leads(conn, leads).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -262,6 +280,7 @@ pub async fn backfill(db: &Db) -> Result<()> {
         after = last.id;
         with_pool!(db, pool => {
             let mut tx = crate::db::WritePool::begin_write(pool).await?;
+            let mut indexed = Vec::with_capacity(rows.len());
             for r in &rows {
                 let names = [Some(r.first_name.as_str()), r.patronymic.as_deref(), r.surname.as_deref(), r.company_name.as_deref()];
                 let mut text = search_text(&names, r.email.as_deref(), &[r.phone.as_deref(), r.extra_phone.as_deref()]);
@@ -275,8 +294,11 @@ pub async fn backfill(db: &Db) -> Result<()> {
                     .bind(r.id)
                     .execute(&mut *tx)
                     .await?;
-                reindex_lead(&mut crate::db::AsConn::conn(&mut tx), r.id, &text).await?;
+                indexed.push((r.id, text));
             }
+            // The batch at once: lead by lead, SQLite's word index wrote itself out at every
+            // key lower than the last.
+            reindex_leads(&mut crate::db::AsConn::conn(&mut tx), &indexed).await?;
             tx.commit().await?;
         });
     }

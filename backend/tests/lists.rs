@@ -323,6 +323,12 @@ async fn sqlite_word_index_gives_the_newest_hits_and_their_count() {
     assert!(search::quick(&db, &owner, "ольга0").await.unwrap().1.is_zero());
     search::backfill(&db).await.unwrap();
     assert_eq!(search::quick(&db, &owner, "ольга0").await.unwrap().1, domain::count::Count::exact(1));
+    // A name changed by hand with its search text emptied is indexed again: its old words go.
+    exec(&db, &format!("UPDATE leads SET first_name = 'Зинаида', search_text = '' WHERE id = {}", made[2])).await;
+    search::backfill(&db).await.unwrap();
+    assert!(search::quick(&db, &owner, "ольга2").await.unwrap().1.is_zero());
+    assert_eq!(search::quick(&db, &owner, "зинаида").await.unwrap().1, domain::count::Count::exact(1));
+    assert_eq!(search::quick(&db, &owner, "кузнец").await.unwrap().1, domain::count::Count::exact(12));
     // A lead deleted by hand leaves the index: the count, from the index alone, drops.
     exec(&db, &format!("DELETE FROM timeline WHERE lead_id = {0}; DELETE FROM leads WHERE id = {0}", made[1])).await;
     assert_eq!(search::quick(&db, &owner, "кузнец").await.unwrap().1, domain::count::Count::exact(11));
