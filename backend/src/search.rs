@@ -168,9 +168,10 @@ pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text
     index_new_leads(conn, &[(lead_id, search_text.to_owned())]).await
 }
 
-/// Writes new leads' search index (one lead; many for the demo school and the benchmark's
-/// generator): `(lead id, search text)` pairs, in the transaction that inserts the leads. On
-/// PostgreSQL an existing row is replaced, which is how [`reindex_lead`] rewrites it.
+/// Writes new leads' search index (one lead; many for an import, the start-up backfill, the demo
+/// school and the benchmark's generator): `(lead id, search text)` pairs, in the transaction that
+/// inserts the leads. On PostgreSQL an existing row is replaced, which is how [`reindex_leads`]
+/// rewrites it.
 pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
     if leads.is_empty() {
         return Ok(());
@@ -186,8 +187,9 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
             q.push_values(leads, |mut b, (id, text)| {
                 b.push_bind(*id).push_bind(word_suffixes(text));
             });
-            // In key order: FTS5 writes its pending entries out whenever a row id is lower than
-            // the last one, and merging those writes made a million-lead school take hours.
+            // The listed leads drive the join (CROSS JOIN), each looked up by id; rows in key
+            // order: FTS5 writes its pending entries out whenever a row id is lower than the last
+            // one, and merging those writes made a million-lead school take hours.
             q.push(format!(
                 ") AS v CROSS JOIN leads l ON l.id = v.column1 WHERE unixepoch(l.created_at) IS NOT NULL ORDER BY {}",
                 word_key("l")
