@@ -215,29 +215,37 @@ fn gram_key(typed: &str) -> i32 {
     keys[0]
 }
 
+/// A school whose owner has eleven «Кузнецова Ольга0…10» leads, the first made the newest created
+/// (creation times against the ids' order, as an import of old enquiries writes them), and a
+/// sales manager with none yet: (owner, manager, the leads in the order made).
+async fn kuznetsovas(db: &backend::Db) -> (User, User, Vec<Id>) {
+    let owner = set_up(db, StagePreset::Simple).await;
+    let anna = user(db, "anna", Role::Sales).await;
+    let mut made = Vec::new();
+    for i in 0..11 {
+        made.push(draft_lead(db, &owner, &format!("Ольга{i}"), "Кузнецова").await.id);
+    }
+    for (age, id) in made.iter().rev().enumerate() {
+        set_created_at(db, *id, "2026-01-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(age as i64)).await;
+    }
+    (owner, anna, made)
+}
+
+/// A lead in the first stage, made by `user`.
+async fn draft_lead(db: &backend::Db, user: &User, first: &str, surname: &str) -> domain::lead::Lead {
+    let stage = stages::list_stages(db).await.unwrap()[0].id;
+    let draft = LeadDraft { first_name: first.into(), surname: surname.into(), stage_id: Some(stage), ..LeadDraft::default() };
+    leads::create_lead(db, user, draft).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_word_the_statistics_call_common_is_not_counted_unless_they_are_wrong() {
     // PostgreSQL's statistics: SQLite's word index counts every word (the test below).
     let Some(t) = backend::testing::TestDb::new(backend::testing::Kind::Postgres).await else { return };
     let db = t.db.clone();
-    let owner = set_up(&db, StagePreset::Simple).await;
-    let anna = user(&db, "anna", Role::Sales).await;
-    let stage = stages::list_stages(&db).await.unwrap()[0].id;
-    let mk = |first: String, surname: &str| LeadDraft {
-        first_name: first,
-        surname: surname.into(),
-        stage_id: Some(stage),
-        ..LeadDraft::default()
-    };
-    let mut made = Vec::new();
-    for i in 0..11 {
-        made.push(leads::create_lead(&db, &owner, mk(format!("Ольга{i}"), "Кузнецова")).await.unwrap().id);
-    }
-    for (age, id) in made.iter().rev().enumerate() {
-        set_created_at(&db, *id, "2026-01-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(age as i64)).await;
-    }
-    let annas = leads::create_lead(&db, &anna, mk("Анна".into(), "Кузнецова")).await.unwrap();
-    let petrovs = [leads::create_lead(&db, &owner, mk("Иван".into(), "Петров")).await.unwrap().id];
+    let (owner, anna, made) = kuznetsovas(&db).await;
+    let annas = draft_lead(&db, &anna, "Анна", "Кузнецова").await;
+    let petrovs = [draft_lead(&db, &owner, "Иван", "Петров").await.id];
     // «кузнецова» is two keys, its first and last eight letters; only one is called common.
     let [one_piece, other_piece] = gram_keys("кузнецова")[..] else { panic!("a nine-letter word is two keys") };
     db.common_grams.keep([gram_key("кузнец"), gram_key("петров"), one_piece].into());
@@ -272,24 +280,8 @@ async fn a_word_the_statistics_call_common_is_not_counted_unless_they_are_wrong(
 async fn sqlite_word_index_gives_the_newest_hits_and_their_count() {
     let t = backend::testing::TestDb::new(backend::testing::Kind::Sqlite).await.expect("sqlite is always there");
     let db = t.db.clone();
-    let owner = set_up(&db, StagePreset::Simple).await;
-    let anna = user(&db, "anna", Role::Sales).await;
-    let stage = stages::list_stages(&db).await.unwrap()[0].id;
-    let mk = |first: String, surname: &str| LeadDraft {
-        first_name: first,
-        surname: surname.into(),
-        stage_id: Some(stage),
-        ..LeadDraft::default()
-    };
-    let mut made = Vec::new();
-    for i in 0..11 {
-        made.push(leads::create_lead(&db, &owner, mk(format!("Ольга{i}"), "Кузнецова")).await.unwrap().id);
-    }
-    // Creation times against the ids' order, as an import of old enquiries writes them.
-    for (age, id) in made.iter().rev().enumerate() {
-        set_created_at(&db, *id, "2026-01-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(age as i64)).await;
-    }
-    let annas = leads::create_lead(&db, &anna, mk("Анна".into(), "Кузнецова")).await.unwrap().id;
+    let (owner, anna, made) = kuznetsovas(&db).await;
+    let annas = draft_lead(&db, &anna, "Анна", "Кузнецова").await.id;
     let shown = |rows: Vec<domain::list::ListRow>| rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
 
     let (rows, total) = search::quick(&db, &owner, "кузнец").await.unwrap();
