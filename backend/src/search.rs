@@ -168,11 +168,32 @@ pub(crate) async fn index_new_lead(conn: &mut Conn<'_>, lead_id: Id, search_text
     index_new_leads(conn, &[(lead_id, search_text.to_owned())]).await
 }
 
-/// Writes new leads' search index (one lead; many for an import, the start-up backfill, the demo
-/// school and the benchmark's generator): `(lead id, search text)` pairs, in the transaction that
-/// inserts the leads. On PostgreSQL an existing row is replaced, which is how [`reindex_leads`]
-/// rewrites it.
+/// Writes new leads' search index (one lead; many for an import, the demo school and the
+/// benchmark's generator): `(lead id, search text)` pairs, in the transaction that inserts the
+/// leads. On SQLite that is the trigram table and the word index; on PostgreSQL `lead_search`.
 pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
+    if leads.is_empty() {
+        return Ok(());
+    }
+    if let Conn::Sqlite(c) = conn {
+        // The trigram table, from the rows themselves (an external-content table must hold what
+        // they hold), in id order. Written here rather than by a trigger (migration 0015): FTS5
+        // writes its pending entries out at every statement savepoint, so a trigger made each
+        // imported lead a segment of its own, and merging them made an import's time grow with
+        // the square of its rows.
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_fts (rowid, search_text) SELECT l.id, l.search_text FROM (");
+        q.push_values(leads, |mut b, (id, _)| {
+            b.push_bind(*id);
+        });
+        q.push(") AS v CROSS JOIN leads l ON l.id = v.column1 ORDER BY l.id");
+        q.build().execute(&mut **c).await?;
+    }
+    write_words(conn, leads).await
+}
+
+/// Writes leads' word index: SQLite's `leads_words` rows, PostgreSQL's `lead_search` row (an
+/// existing one replaced, which is how [`reindex_leads`] rewrites it).
+async fn write_words(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
     if leads.is_empty() {
         return Ok(());
     }
@@ -226,10 +247,10 @@ pub(crate) async fn reindex_lead(conn: &mut Conn<'_>, lead_id: Id, search_text: 
     reindex_leads(conn, &[(lead_id, search_text.to_owned())]).await
 }
 
-/// Replaces leads' search index after their search text changed: `(lead id, search text)`
-/// pairs, in the transaction that wrote the text. On SQLite the old rows go first, in key order,
-/// then the new ones are written in key order ([`index_new_leads`]); PostgreSQL's row is replaced
-/// in place (ON CONFLICT).
+/// Replaces leads' word index after their search text changed: `(lead id, search text)` pairs,
+/// in the transaction that wrote the text. On SQLite the old rows go first, in key order, then
+/// the new ones are written in key order (the trigram table follows the text by its update
+/// trigger); PostgreSQL's row is replaced in place (ON CONFLICT).
 pub(crate) async fn reindex_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Result<()> {
     if leads.is_empty() {
         return Ok(());
@@ -246,7 +267,7 @@ pub(crate) async fn reindex_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -
         q.push("))");
         q.build().execute(&mut **c).await?;
     }
-    index_new_leads(conn, leads).await
+    write_words(conn, leads).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -282,24 +303,23 @@ pub async fn backfill(db: &Db) -> Result<()> {
         after = last.id;
         with_pool!(db, pool => {
             let mut tx = crate::db::WritePool::begin_write(pool).await?;
-            let mut indexed = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let names = [Some(r.first_name.as_str()), r.patronymic.as_deref(), r.surname.as_deref(), r.company_name.as_deref()];
-                let mut text = search_text(&names, r.email.as_deref(), &[r.phone.as_deref(), r.extra_phone.as_deref()]);
-                if text.is_empty() {
-                    // A blank name: mark it done.
-                    text = " ".into();
-                }
-                sqlx::query("UPDATE leads SET search_text = $1, sort_name = $2 WHERE id = $3")
-                    .bind(&text)
-                    .bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()))
-                    .bind(r.id)
-                    .execute(&mut *tx)
-                    .await?;
-                indexed.push((r.id, text));
-            }
-            // The batch at once: lead by lead, SQLite's word index wrote itself out at every
-            // key lower than the last.
+            let indexed: Vec<(Id, String)> = rows
+                .iter()
+                .map(|r| {
+                    let names = [Some(r.first_name.as_str()), r.patronymic.as_deref(), r.surname.as_deref(), r.company_name.as_deref()];
+                    let text = search_text(&names, r.email.as_deref(), &[r.phone.as_deref(), r.extra_phone.as_deref()]);
+                    // A blank name is marked done all the same.
+                    (r.id, if text.is_empty() { " ".into() } else { text })
+                })
+                .collect();
+            // The batch in one statement and its index at once: statement by statement (or lead
+            // by lead), SQLite's FTS5 tables write their pending entries out each time.
+            let mut q = sqlx::QueryBuilder::new("WITH v (id, search_text, sort_name) AS (");
+            q.push_values(rows.iter().zip(&indexed), |mut b, (r, (id, text))| {
+                b.push_bind(*id).push_bind(text).push_bind(sort_name(&r.first_name, r.patronymic.as_deref(), r.surname.as_deref()));
+            });
+            q.push(") UPDATE leads SET search_text = v.search_text, sort_name = v.sort_name FROM v WHERE leads.id = v.id");
+            q.build().execute(&mut *tx).await?;
             reindex_leads(&mut crate::db::AsConn::conn(&mut tx), &indexed).await?;
             tx.commit().await?;
         });

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,
     Postgres,
@@ -129,6 +130,18 @@ pub async fn set_created_at(db: &Db, lead: domain::Id, at: chrono::DateTime<chro
     crate::with_pool!(db, pool => sqlx::query("UPDATE leads SET created_at = $1 WHERE id = $2").bind(at).bind(lead).execute(pool).await.map(|_| ()))
         .expect("creation time");
     crate::search::backfill(db).await.expect("search backfill");
+}
+
+/// Panics unless SQLite's trigram table holds exactly what the leads' search texts hold (FTS5's
+/// integrity check against its content table); nothing to check on PostgreSQL, whose trigram
+/// index is an ordinary index.
+pub async fn assert_trigram_index_matches_leads(db: &Db) {
+    if let crate::db::Pool::Sqlite(pool) = &db.pool {
+        sqlx::query("INSERT INTO leads_fts (leads_fts, rank) VALUES ('integrity-check', 1)")
+            .execute(pool)
+            .await
+            .expect("the trigram table matches the leads");
+    }
 }
 
 /// Declares one test body that runs once on SQLite and once on PostgreSQL, each on a fresh

@@ -277,9 +277,13 @@ backend::both!(imported_leads_are_found_newest_created_first, |db| async move {
     let names: Vec<String> = hits.iter().map(|h| h.name.clone()).collect();
     let want: Vec<String> = newest_rows.iter().map(|i| format!("Импортова Анна{i}")).collect();
     assert_eq!(names, want, "newest created first, wherever they were in the file");
-    // Each batch is indexed: the first lead and the last.
+    // Each batch is indexed: the first lead and the last, by a word and by phone digits (the
+    // trigram table, also written a batch at a time).
     for i in [0, 1004] {
         let (hits, total) = backend::search::quick(&db, &owner, &format!("анна{i}")).await.unwrap();
         assert_eq!((hits.len(), total), (1, domain::count::Count::exact(1)), "анна{i}");
+        let (hits, total) = backend::search::quick(&db, &owner, &format!("916{i:07}")).await.unwrap();
+        assert_eq!((hits.len(), total), (1, domain::count::Count::exact(1)), "916{i:07}");
     }
+    backend::testing::assert_trigram_index_matches_leads(&db).await;
 });

@@ -324,6 +324,8 @@ async fn sqlite_word_index_gives_the_newest_hits_and_their_count() {
     // A lead deleted by hand leaves the index: the count, from the index alone, drops.
     exec(&db, &format!("DELETE FROM timeline WHERE lead_id = {0}; DELETE FROM leads WHERE id = {0}", made[1])).await;
     assert_eq!(search::quick(&db, &owner, "кузнец").await.unwrap().1, domain::count::Count::exact(11));
+    // The trigram table followed every step: creation, the backfills, the deletion.
+    backend::testing::assert_trigram_index_matches_leads(&db).await;
     t.finish().await;
 }
 

@@ -416,6 +416,7 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
     let new_persons: Vec<&LeadRow> = batch.iter().filter(|l| l.person_id > persons_written && seen.insert(l.person_id)).collect();
     with_pool!(db, pool => {
         let mut tx = pool.begin().await.expect("begin");
+        let mut indexed: Vec<(i64, (Id, String))> = Vec::with_capacity(batch.len());
         for chunk in new_persons.chunks(ROWS_PER_INSERT * 4) {
             let sql = format!("INSERT INTO persons (id, phone, created_at) VALUES {}", placeholders(chunk.len(), 3));
             let mut q = sqlx::query(&sql);
@@ -469,7 +470,15 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
                     .bind(sort_name(&l.first_name, l.patronymic.as_deref(), Some(l.surname.as_str())));
             }
             q.execute(&mut *tx).await.expect("leads");
-            backend::search::index_new_leads(&mut tx.conn(), &searched).await.expect("search index");
+            indexed.extend(chunk.iter().map(|l| l.created_at.timestamp()).zip(searched));
+        }
+        // The word index in key order across the whole transaction (SQLite keys it by creation
+        // second, then id): FTS5 writes its pending entries out whenever a row id is lower than
+        // the last, and the jitter in creation times would do that at every statement.
+        indexed.sort_by_key(|(created, (id, _))| (*created, *id));
+        let indexed: Vec<(Id, String)> = indexed.into_iter().map(|(_, lead)| lead).collect();
+        for chunk in indexed.chunks(ROWS_PER_INSERT * 2) {
+            backend::search::index_new_leads(&mut tx.conn(), chunk).await.expect("search index");
         }
         for chunk in timeline.chunks(ROWS_PER_INSERT * 2) {
             let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 5));

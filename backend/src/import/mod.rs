@@ -8,7 +8,7 @@ pub mod read;
 
 pub use history::history;
 
-use crate::db::{AsConn, Db, WritePool};
+use crate::db::{AsConn, Db, WriteConnection, WritePool};
 use crate::error::Result;
 use crate::leads::{insert_lead, NewLeadRow};
 use crate::rows::now;
@@ -196,7 +196,9 @@ pub async fn run(
     progress.total.store(todo.len() as u64, Ordering::Relaxed);
     let at = now();
     let outcome = with_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
+        // A connection of its own, with room for the transaction's pages (see bulk_connection).
+        let mut conn = pool.bulk_connection().await?;
+        let mut tx = conn.begin_write().await?;
         let import_id: Id = sqlx::query_scalar(
             "INSERT INTO imports (user_id, file_name, file_hash, rows_total, rows_imported, status, created_at, rows_already) \
              VALUES ($1, $2, $3, $4, 0, 'running', $5, $6) RETURNING id",
