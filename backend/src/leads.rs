@@ -90,9 +90,10 @@ pub(crate) async fn link_persons(conn: &mut Conn<'_>, import_id: Id) -> Result<(
 }
 
 /// What a bulk insert (an import) writes in batches rather than lead by lead: timeline entries,
-/// and the search index's rows — SQLite's word index writes its pending entries out whenever a
-/// key is lower than the last (migration 0014), and an import's old dates come in any order, so
-/// leads are indexed a thousand at a time, in key order.
+/// and the search index's rows. SQLite's FTS5 tables write their pending entries out at every
+/// statement and whenever a key is lower than the last (the word index is keyed by creation,
+/// migration 0014, and an import's old dates come in any order), so leads are indexed a
+/// thousand at a time, in key order.
 #[derive(Default)]
 pub(crate) struct PendingWrites {
     timeline: Vec<Entry>,
