@@ -185,7 +185,8 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
         q.push_values(leads, |mut b, (id, _)| {
             b.push_bind(*id);
         });
-        q.push(") AS v CROSS JOIN leads l ON l.id = v.column1 ORDER BY l.id");
+        // An empty text has its row from the trigger that asks the backfill for it.
+        q.push(") AS v CROSS JOIN leads l ON l.id = v.column1 WHERE l.search_text <> '' ORDER BY l.id");
         q.build().execute(&mut **c).await?;
     }
     write_words(conn, leads).await
