@@ -179,8 +179,8 @@ pub async fn index_new_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -> Res
         // The trigram table, from the rows themselves (an external-content table must hold what
         // they hold), in id order. Written here rather than by a trigger (migration 0015): FTS5
         // writes its pending entries out at every statement savepoint, so a trigger made each
-        // imported lead a segment of its own, and merging them made an import's time grow with
-        // the square of its rows.
+        // imported lead a segment of its own, and merging them made an import's time grow faster
+        // than its rows.
         let mut q = sqlx::QueryBuilder::new("INSERT INTO leads_fts (rowid, search_text) SELECT l.id, l.search_text FROM (");
         q.push_values(leads, |mut b, (id, _)| {
             b.push_bind(*id);

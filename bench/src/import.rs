@@ -68,7 +68,6 @@ async fn floor(db: &Db, rows: usize, stage: i64, channel: i64) -> f64 {
         let mut tx = conn.begin_write().await.expect("begin");
         let mut indexed_to: i64 = 0;
         for i in 0..rows {
-
             sqlx::query(
                 "INSERT INTO leads (first_name, surname, phone, stage_id, stage_changed_at, channel_id, client_type, archived, created_at, updated_at, version, search_text, sort_name) \
                  VALUES ($1, $2, $3, $4, $5, $6, 'person', $7, $5, $5, 1, $8, $8)",
