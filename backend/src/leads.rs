@@ -4,7 +4,6 @@ use crate::db::{with_conn, AsConn, Conn, Db, WritePool};
 use crate::error::Result;
 use crate::filter::{Bind, Where};
 use crate::rows::now;
-use crate::timeline::Entry;
 use crate::{settings, stages, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, Action};
@@ -13,10 +12,12 @@ use domain::event::{LeadEvent, LeadEventKind};
 use domain::lead::{ClientType, Gearbox, Gender, Lead, LeadDraft, ValidLead};
 use domain::phone::Phone;
 use domain::settings::LeadVisibility;
-use domain::timeline::TimelineEvent;
 use domain::user::User;
 use domain::{AppError, Id};
 use std::collections::HashMap;
+
+mod insert;
+pub(crate) use insert::{first_entries, insert_leads, insert_tags, persons_by_phone, NewLead};
 
 /// Creates a lead as `actor`: validates, checks every reference, links the person by phone,
 /// stores tags and writes the "created" entry (and the note, if any) in one transaction, with what
@@ -39,8 +40,7 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
         let mut tx = pool.begin_write().await?;
         let id = {
             let mut conn = tx.conn();
-            let new = NewLeadRow { lead: &lead, created_at: at, import: None, bulk: false, notes: &[] };
-            let (id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at, None).await?;
+            let (id, responsible) = insert_lead(&mut conn, &rules, &lead, actor, at).await?;
             let facts = crate::automation::LeadFacts { lead_id: id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
             crate::automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
             id
@@ -53,83 +53,17 @@ pub async fn create_lead_with(db: &Db, actor: &User, draft: LeadDraft, run_rules
     Ok(lead)
 }
 
-/// A validated lead to insert inside the caller's transaction.
-pub(crate) struct NewLeadRow<'a> {
-    pub lead: &'a ValidLead,
-    /// When it was created: now, or the date an import file gives.
-    pub created_at: DateTime<Utc>,
-    /// The import that brings it, with the row's key, so the same row is never imported twice.
-    pub import: Option<(Id, &'a str)>,
-    /// Part of a bulk insert (an import): the caller resolved the references and the responsible
-    /// against the database moments ago (once per file) and named the channel, so they are not
-    /// checked per row — the foreign keys still refuse anything that vanished meanwhile — and it
-    /// links the leads to persons by phone in one statement at the end ([`link_persons`]).
-    pub bulk: bool,
-    /// More notes for the timeline, dated at creation (an import's note columns).
-    pub notes: &'a [String],
-}
-
-/// Links an import's leads to persons by phone, creating the persons missing: two statements
-/// for the whole file instead of two per row.
-pub(crate) async fn link_persons(conn: &mut Conn<'_>, import_id: Id) -> Result<()> {
-    with_conn!(conn, c => {
-        sqlx::query(
-            "INSERT INTO persons (phone, created_at) SELECT phone, MIN(created_at) FROM leads \
-             WHERE import_id = $1 AND phone IS NOT NULL GROUP BY phone ON CONFLICT (phone) DO NOTHING",
-        )
-        .bind(import_id)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query("UPDATE leads SET person_id = (SELECT p.id FROM persons p WHERE p.phone = leads.phone) WHERE import_id = $1 AND phone IS NOT NULL")
-            .bind(import_id)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    Ok(())
-}
-
-/// What a bulk insert (an import) writes in batches rather than lead by lead: timeline entries,
-/// and the search index's rows. SQLite's FTS5 tables write their pending entries out at every
-/// statement and whenever a key is lower than the last (the word index is keyed by creation,
-/// migration 0014, and an import's old dates come in any order), so leads are indexed a
-/// thousand at a time, in key order.
-#[derive(Default)]
-pub(crate) struct PendingWrites {
-    timeline: Vec<Entry>,
-    indexed: Vec<(Id, String)>,
-}
-
-impl PendingWrites {
-    /// Leads waiting for their writes.
-    pub(crate) fn leads(&self) -> usize {
-        self.indexed.len()
-    }
-
-    /// Writes what is pending, in the transaction that inserted the leads.
-    pub(crate) async fn write(&mut self, conn: &mut Conn<'_>) -> Result<()> {
-        crate::timeline::write_batch(conn, &self.timeline).await?;
-        crate::search::index_new_leads(conn, &self.indexed).await?;
-        self.timeline.clear();
-        self.indexed.clear();
-        Ok(())
-    }
-}
-
 /// Inserts a validated lead on an open write transaction: checks what it refers to, takes the
 /// first active channel when it names none, the responsible it names (or the rules' choice, see
 /// [`crate::automation::responsible_for_new_lead`]), links the person by phone, stores its tags
-/// and writes the "created" entry and its note, dated at its creation. Answers its id and
-/// responsible.
-pub(crate) async fn insert_lead(
+/// and writes the "created" entry and its note. Answers its id and responsible.
+async fn insert_lead(
     conn: &mut Conn<'_>,
     rules: &crate::automation::ActiveRules,
-    new: &NewLeadRow<'_>,
+    lead: &ValidLead,
     actor: &User,
     at: DateTime<Utc>,
-    pending: Option<&mut PendingWrites>,
 ) -> Result<(Id, Id)> {
-    let lead = new.lead;
     let responsible = match lead.responsible_id {
         Some(id) => id,
         None => crate::automation::responsible_for_new_lead(conn, rules, lead.branch_id, actor).await?,
@@ -140,15 +74,8 @@ pub(crate) async fn insert_lead(
         ("channel_id", "channels", lead.channel_id),
         ("contact_source_id", "contact_sources", lead.contact_source_id),
     ];
-    let search_text = lead.search_text();
-    let insert_sql =
-        "INSERT INTO leads (person_id, first_name, patronymic, surname, phone, extra_phone, email, gender, birth_date, desired_start, \
-         stage_id, stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
-         company_name, responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name, import_id, import_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, FALSE, $13, $23, 1, $24, $25, $26, $27) \
-         RETURNING id";
-    let id: Id = with_conn!(&mut *conn, c => {
-        for (field, table, id) in references.into_iter().filter(|_| !new.bulk) {
+    let channel_id = with_conn!(&mut *conn, c => {
+        for (field, table, id) in references {
             if let Some(id) = id {
                 let found: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *c).await?;
                 if found == 0 {
@@ -163,85 +90,36 @@ pub(crate) async fn insert_lead(
                 .await?
                 .ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?,
         };
-        if !new.bulk {
-            let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *c).await?;
-            match active {
-                None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
-                Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
-                Some(true) => {}
-            }
+        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(responsible).fetch_optional(&mut *c).await?;
+        match active {
+            None => return Err(AppError::invalid("responsible_id", Invalid::NotFound).into()),
+            Some(false) => return Err(AppError::invalid("responsible_id", Invalid::Inactive).into()),
+            Some(true) => {}
         }
-        let person_id: Option<Id> = match &lead.phone {
-            Some(_) if new.bulk => None,
-            Some(phone) => {
-                // A new phone answers its id at once; a known one is looked up.
-                let inserted: Option<Id> = sqlx::query_scalar("INSERT INTO persons (phone, created_at) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING RETURNING id")
-                    .bind(phone.as_str())
-                    .bind(new.created_at)
-                    .fetch_optional(&mut *c)
-                    .await?;
-                match inserted {
-                    Some(id) => Some(id),
-                    None => Some(sqlx::query_scalar("SELECT id FROM persons WHERE phone = $1").bind(phone.as_str()).fetch_one(&mut *c).await?),
-                }
-            }
-            None => None,
-        };
-        let insert = sqlx::query_scalar(insert_sql)
-            .bind(person_id)
-            .bind(&lead.first_name)
-            .bind(&lead.patronymic)
-            .bind(&lead.surname)
-            .bind(lead.phone.as_ref().map(Phone::as_str))
-            .bind(lead.extra_phone.as_ref().map(Phone::as_str))
-            .bind(&lead.email)
-            .bind(lead.gender.map(Gender::as_str))
-            .bind(lead.birth_date)
-            .bind(lead.desired_start)
-            .bind(lead.stage_id)
-            .bind(lead.stage_reason_id)
-            .bind(new.created_at)
-            .bind(lead.branch_id)
-            .bind(lead.category_id)
-            .bind(lead.gearbox.map(Gearbox::as_str))
-            .bind(channel_id)
-            .bind(lead.contact_source_id)
-            .bind(lead.client_type.as_str())
-            .bind(&lead.company_name)
-            .bind(responsible)
-            .bind(actor.id)
-            .bind(at)
-            .bind(&search_text)
-            .bind(lead.sort_name())
-            .bind(new.import.map(|(import_id, _)| import_id))
-            .bind(new.import.map(|(_, key)| key));
-        let id: Id = insert.fetch_one(&mut *c).await?;
-        for tag in &lead.tags {
-            sqlx::query("INSERT INTO tags (name, position, active) VALUES ($1, 0, TRUE) ON CONFLICT (name) DO NOTHING").bind(tag).execute(&mut *c).await?;
-            sqlx::query("INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, id FROM tags WHERE name = $2").bind(id).bind(tag).execute(&mut *c).await?;
-        }
-        id
+        channel_id
     });
-    // Created when the lead was (an import's date from the file), imported now.
-    let entry = |event, at| Entry { lead_id: id, author_id: Some(actor.id), event, at };
-    let mut entries = vec![entry(TimelineEvent::Created, new.created_at)];
-    if let Some((import_id, _)) = new.import {
-        entries.push(entry(TimelineEvent::Imported { import_id }, at));
-    }
-    for text in lead.note.iter().chain(new.notes) {
-        entries.push(entry(TimelineEvent::Note { text: text.clone() }, new.created_at));
-    }
-    match pending {
-        // A bulk insert writes them with the next batch.
-        Some(pending) => {
-            pending.timeline.extend(entries);
-            pending.indexed.push((id, search_text));
+    let person_id = match &lead.phone {
+        Some(phone) => {
+            let persons = persons_by_phone(conn, &[(phone.as_str(), at)]).await?;
+            Some(*persons.get(phone.as_str()).ok_or(sqlx::Error::RowNotFound)?)
         }
-        None => {
-            crate::search::index_new_lead(conn, id, &search_text).await?;
-            crate::timeline::write_batch(conn, &entries).await?;
-        }
-    }
+        None => None,
+    };
+    let new = NewLead {
+        lead,
+        person_id,
+        channel_id,
+        responsible_id: responsible,
+        registrar_id: actor.id,
+        created_at: at,
+        written_at: at,
+        search_text: lead.search_text(),
+        import: None,
+    };
+    let id = insert_leads(conn, std::slice::from_ref(&new)).await?[0];
+    insert_tags(conn, id, &lead.tags).await?;
+    crate::search::index_new_lead(conn, id, &new.search_text).await?;
+    crate::timeline::write_batch(conn, &first_entries(id, &new, &[])).await?;
     Ok((id, responsible))
 }
 

@@ -7,6 +7,7 @@ use backend::testing::{set_up, user};
 use backend::{leads, stages, timeline, with_pool, Db};
 use domain::import::{FileProblem, Problem, Severity, COLUMNS};
 use domain::preset::StagePreset;
+use domain::timeline::TimelineEvent;
 use domain::user::{Role, User};
 use std::sync::atomic::Ordering;
 
@@ -267,7 +268,10 @@ backend::both!(imported_leads_are_found_newest_created_first, |db| async move {
                 Some(rank) => format!("{:02}.06.2025 12:00:00", 28 - rank),
                 None => format!("{:02}.{:02}.2023 {:02}:{:02}:00", i * 7 % 28 + 1, i * 5 % 12 + 1, i % 10 + 8, i % 60),
             };
-            line(&[(0, "Импортова"), (1, &format!("Анна{i}")), (3, &format!("8916{i:07}")), (17, &created)])
+            // A note of its own on every 97th row: the rows go in five hundred to a statement,
+            // and each lead's timeline must be its own.
+            let note = if i % 97 == 0 { format!("заметка {i}") } else { String::new() };
+            line(&[(0, "Импортова"), (1, &format!("Анна{i}")), (3, &format!("8916{i:07}")), (17, &created), (18, &note)])
         })
         .collect();
     let done = import::run(&db, &owner, "old.csv", &csv(&rows), false, &ImportProgress::default()).await.unwrap().unwrap();
@@ -279,11 +283,74 @@ backend::both!(imported_leads_are_found_newest_created_first, |db| async move {
     assert_eq!(names, want, "newest created first, wherever they were in the file");
     // Each batch is indexed: the first lead and the last, by a word and by phone digits (the
     // trigram table, also written a batch at a time).
-    for i in [0, 1004] {
+    // Each lead has its own row's entries and index entries (the rows go in several to a
+    // statement; their ids are matched back to the rows).
+    for i in [0, 1004, 582, 970] {
         let (hits, total) = backend::search::quick(&db, &owner, &format!("анна{i}")).await.unwrap();
         assert_eq!((hits.len(), total), (1, domain::count::Count::exact(1)), "анна{i}");
+        assert_eq!(hits[0].name, format!("Импортова Анна{i}"));
         let (hits, total) = backend::search::quick(&db, &owner, &format!("916{i:07}")).await.unwrap();
         assert_eq!((hits.len(), total), (1, domain::count::Count::exact(1)), "916{i:07}");
+        assert_eq!(hits[0].name, format!("Импортова Анна{i}"));
+        let notes = timeline::list(&db, &owner, hits[0].id, &["note".into()], None).await.unwrap();
+        let texts: Vec<String> = notes
+            .into_iter()
+            .map(|n| match n.event {
+                TimelineEvent::Note { text } => text,
+                other => panic!("not a note: {other:?}"),
+            })
+            .collect();
+        let want = if i % 97 == 0 { vec![format!("заметка {i}")] } else { vec![] };
+        assert_eq!(texts, want, "the notes of row {i}");
     }
     backend::testing::assert_trigram_index_matches_leads(&db).await;
+});
+
+backend::both!(rows_of_one_phone_share_a_person_dated_by_the_oldest, |db| async move {
+    let (owner, _) = setup(&db).await;
+    // A person the school already has keeps their date and gains the imported lead.
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    let draft = domain::lead::LeadDraft {
+        first_name: "Известный".into(),
+        phone: "89160000001".into(),
+        stage_id: Some(stage),
+        ..Default::default()
+    };
+    let known = leads::create_lead(&db, &owner, draft).await.unwrap();
+    // Rows 0 and 1000 share a phone and fall in different batches; the later row is the older.
+    let rows: Vec<String> = (0..1001)
+        .map(|i| {
+            let (phone, created) = match i {
+                0 => ("89170000000".to_string(), "01.02.2024 10:00:00".to_string()),
+                1000 => ("89170000000".to_string(), "05.06.2021 09:30:00".to_string()),
+                500 => ("89160000001".to_string(), "01.01.2020 08:00:00".to_string()),
+                _ => (format!("8918{i:07}"), "01.03.2023 12:00:00".to_string()),
+            };
+            line(&[(1, &format!("Человек{i}")), (3, &phone), (17, &created)])
+        })
+        .collect();
+    let done = import::run(&db, &owner, "people.csv", &csv(&rows), false, &ImportProgress::default()).await.unwrap().unwrap();
+    assert_eq!(done.imported, 1001);
+    let person_of = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            let (person, created): (Option<i64>, chrono::DateTime<chrono::Utc>) = with_pool!(&db, pool => sqlx::query_as(
+                "SELECT l.person_id, p.created_at FROM leads l JOIN persons p ON p.id = l.person_id WHERE l.first_name = $1"
+            )
+            .bind(name)
+            .fetch_one(pool)
+            .await)
+            .unwrap();
+            (person, created)
+        }
+    };
+    let (first, first_dated) = person_of("Человек0").await;
+    let (last, _) = person_of("Человек1000").await;
+    assert_eq!(first, last, "one person for both rows");
+    assert_eq!(first_dated.format("%Y-%m-%d %H:%M").to_string(), "2021-06-05 06:30", "dated by the older row (Moscow time)");
+    let (old, old_dated) = person_of("Человек500").await;
+    assert_eq!(old, known.person_id);
+    assert_eq!(old_dated, person_of("Известный").await.1, "the known person keeps their date");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM persons").await, 1000, "998 new phones, one shared, one known");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM leads WHERE person_id IS NULL").await, 0);
 });

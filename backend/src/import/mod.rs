@@ -5,23 +5,24 @@
 
 mod history;
 pub mod read;
+mod write;
 
 pub use history::history;
 
 use crate::db::{AsConn, Db, WriteConnection, WritePool};
 use crate::error::Result;
-use crate::leads::{insert_lead, NewLeadRow};
 use crate::rows::now;
 use crate::{automation, settings, stages, users, with_pool};
 use chrono::{DateTime, Utc};
 use domain::access::{can, Action};
 use domain::dictionary::DictionaryEntry;
+use domain::error::Invalid;
 use domain::import::{check_headers, parse_row, FileProblem, ImportContext, ImportReport, ImportTotals, ParsedRow};
 use domain::search::fold;
 use domain::user::User;
-use domain::Id;
+use domain::{AppError, Id};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Where a running import stands, shared with whoever shows its progress or cancels it.
@@ -211,31 +212,34 @@ pub async fn run(
         .bind(report.already.len() as i64)
         .fetch_one(&mut *tx)
         .await?;
-        // Timeline entries and the search index go in batches (see `leads::PendingWrites`).
-        let mut pending = crate::leads::PendingWrites::default();
-        for row in &todo {
-            if pending.leads() >= 1000 {
-                pending.write(&mut tx.conn()).await?;
-            }
+        // Rows are checked and given their responsible one by one, then written a batch at a
+        // time (see `write::write_batch`).
+        let run = write::ImportRun { import_id, rules: &rules, actor, at, first_seen: first_seen(&todo, tz, at) };
+        let mut staged = Vec::with_capacity(write::BATCH_LEADS);
+        for &row in &todo {
             if progress.cancel.load(Ordering::Relaxed) {
                 // Dropping the transaction rolls everything back.
                 return Ok(Err(ImportRefusal::Cancelled));
             }
             let Some(draft) = row.draft.clone() else { continue };
             let lead = draft.validate(chrono::Utc::now().date_naive())?;
-            let created: DateTime<Utc> = row
-                .created_at
-                .and_then(|local| local.and_local_timezone(tz).earliest())
-                .map_or(at, |d| d.with_timezone(&Utc));
-            let new = NewLeadRow { lead: &lead, created_at: created, import: Some((import_id, row.key.as_str())), bulk: true, notes: &row.notes };
-            let mut conn = tx.conn();
-            let (lead_id, responsible) = insert_lead(&mut conn, &rules, &new, actor, at, Some(&mut pending)).await?;
-            let facts = automation::LeadFacts { lead_id, stage_id: lead.stage_id, responsible_id: Some(responsible) };
-            automation::after_lead_created(&mut conn, &rules, &facts, actor, at).await?;
-            progress.done.fetch_add(1, Ordering::Relaxed);
+            let created_at = created_at(row, tz, at);
+            // The file's names were resolved against the database moments ago (`context`); the
+            // foreign keys still refuse anything that vanished meanwhile.
+            let channel_id = lead.channel_id.ok_or_else(|| AppError::invalid("channel_id", Invalid::Required))?;
+            let responsible_id = match lead.responsible_id {
+                Some(id) => id,
+                None => automation::responsible_for_new_lead(&mut tx.conn(), &rules, lead.branch_id, actor).await?,
+            };
+            staged.push(write::Staged { lead, row, created_at, channel_id, responsible_id });
+            if staged.len() == write::BATCH_LEADS {
+                write::write_batch(&mut tx.conn(), &run, &staged).await?;
+                progress.done.fetch_add(staged.len() as u64, Ordering::Relaxed);
+                staged.clear();
+            }
         }
-        pending.write(&mut tx.conn()).await?;
-        crate::leads::link_persons(&mut tx.conn(), import_id).await?;
+        write::write_batch(&mut tx.conn(), &run, &staged).await?;
+        progress.done.fetch_add(staged.len() as u64, Ordering::Relaxed);
         sqlx::query("UPDATE imports SET rows_imported = $1, status = 'done', finished_at = $2 WHERE id = $3")
             .bind(todo.len() as i64)
             .bind(now())
@@ -247,4 +251,21 @@ pub async fn run(
     });
     tracing::info!(import = outcome.import_id, imported = outcome.imported, already = outcome.already, by = actor.id, "import done");
     Ok(Ok(outcome))
+}
+
+/// When a row's lead was created: the file's time on the school's clock, or now.
+fn created_at(row: &ParsedRow, tz: chrono_tz::Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    row.created_at.and_then(|local| local.and_local_timezone(tz).earliest()).map_or(now, |d| d.with_timezone(&Utc))
+}
+
+/// Each phone's oldest creation time among the rows.
+fn first_seen(rows: &[&ParsedRow], tz: chrono_tz::Tz, now: DateTime<Utc>) -> HashMap<String, DateTime<Utc>> {
+    let mut first: HashMap<String, DateTime<Utc>> = HashMap::new();
+    for row in rows {
+        if let Some(phone) = row.draft.as_ref().and_then(|d| domain::phone::Phone::parse(&d.phone).ok()) {
+            let created = created_at(row, tz, now);
+            first.entry(phone.as_str().to_owned()).and_modify(|t| *t = (*t).min(created)).or_insert(created);
+        }
+    }
+    first
 }
