@@ -381,13 +381,6 @@ pub async fn generate(db: &Db, n: i64) -> School {
     school
 }
 
-fn placeholders(rows: usize, per_row: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Writes one transaction's leads with their persons, timelines and tasks; answers how many
 /// timeline entries and tasks it wrote.
 async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, rng: &mut StdRng, now: DateTime<Utc>) -> (i64, i64) {
@@ -415,23 +408,18 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
     let mut seen = std::collections::HashSet::new();
     let new_persons: Vec<&LeadRow> = batch.iter().filter(|l| l.person_id > persons_written && seen.insert(l.person_id)).collect();
     with_pool!(db, pool => {
+        // Multi-row statements through the query builder: its placeholders are unnumbered on
+        // SQLite, where sqlx finds a numbered one by walking the statement's list.
         let mut tx = pool.begin().await.expect("begin");
         let mut indexed: Vec<(i64, (Id, String))> = Vec::with_capacity(batch.len());
         for chunk in new_persons.chunks(ROWS_PER_INSERT * 4) {
-            let sql = format!("INSERT INTO persons (id, phone, created_at) VALUES {}", placeholders(chunk.len(), 3));
-            let mut q = sqlx::query(&sql);
-            for l in chunk {
-                q = q.bind(l.person_id).bind(&l.phone).bind(l.created_at);
-            }
-            q.execute(&mut *tx).await.expect("persons");
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO persons (id, phone, created_at) ");
+            q.push_values(chunk, |mut b, l| {
+                b.push_bind(l.person_id).push_bind(&l.phone).push_bind(l.created_at);
+            });
+            q.build().execute(&mut *tx).await.expect("persons");
         }
         for chunk in batch.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO leads (id, person_id, first_name, patronymic, surname, phone, email, gender, desired_start, stage_id, \
-                 stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
-                 responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) VALUES {}",
-                placeholders(chunk.len(), 26)
-            );
             let searched: Vec<(Id, String)> = chunk
                 .iter()
                 .map(|l| {
@@ -439,37 +427,40 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
                     (l.id, search_text(&names, l.email.as_deref(), &[Some(l.phone.as_str())]))
                 })
                 .collect();
-            let mut q = sqlx::query(&sql);
-            for (l, (_, text)) in chunk.iter().zip(&searched) {
-                q = q
-                    .bind(l.id)
-                    .bind(l.person_id)
-                    .bind(&l.first_name)
-                    .bind(&l.patronymic)
-                    .bind(&l.surname)
-                    .bind(&l.phone)
-                    .bind(&l.email)
-                    .bind(l.gender)
-                    .bind(l.desired_start)
-                    .bind(l.stage_id)
-                    .bind(l.reason_id)
-                    .bind(l.stage_changed_at)
-                    .bind(l.branch_id)
-                    .bind(l.category_id)
-                    .bind("manual")
-                    .bind(l.channel_id)
-                    .bind(l.source_id)
-                    .bind("person")
-                    .bind(l.responsible_id)
-                    .bind(owner.id)
-                    .bind(false)
-                    .bind(l.created_at)
-                    .bind(l.stage_changed_at)
-                    .bind(1i64)
-                    .bind(text)
-                    .bind(sort_name(&l.first_name, l.patronymic.as_deref(), Some(l.surname.as_str())));
-            }
-            q.execute(&mut *tx).await.expect("leads");
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO leads (id, person_id, first_name, patronymic, surname, phone, email, gender, desired_start, stage_id, \
+                 stage_reason_id, stage_changed_at, branch_id, category_id, gearbox, channel_id, contact_source_id, client_type, \
+                 responsible_id, registrar_id, archived, created_at, updated_at, version, search_text, sort_name) ",
+            );
+            q.push_values(chunk.iter().zip(&searched), |mut b, (l, (_, text))| {
+                b.push_bind(l.id)
+                    .push_bind(l.person_id)
+                    .push_bind(&l.first_name)
+                    .push_bind(&l.patronymic)
+                    .push_bind(&l.surname)
+                    .push_bind(&l.phone)
+                    .push_bind(&l.email)
+                    .push_bind(l.gender)
+                    .push_bind(l.desired_start)
+                    .push_bind(l.stage_id)
+                    .push_bind(l.reason_id)
+                    .push_bind(l.stage_changed_at)
+                    .push_bind(l.branch_id)
+                    .push_bind(l.category_id)
+                    .push_bind("manual")
+                    .push_bind(l.channel_id)
+                    .push_bind(l.source_id)
+                    .push_bind("person")
+                    .push_bind(l.responsible_id)
+                    .push_bind(owner.id)
+                    .push_bind(false)
+                    .push_bind(l.created_at)
+                    .push_bind(l.stage_changed_at)
+                    .push_bind(1i64)
+                    .push_bind(text)
+                    .push_bind(sort_name(&l.first_name, l.patronymic.as_deref(), Some(l.surname.as_str())));
+            });
+            q.build().execute(&mut *tx).await.expect("leads");
             indexed.extend(chunk.iter().map(|l| l.created_at.timestamp()).zip(searched));
         }
         // The word index in key order across the whole transaction (SQLite keys it by creation
@@ -481,23 +472,28 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
             backend::search::index_new_leads(&mut tx.conn(), chunk).await.expect("search index");
         }
         for chunk in timeline.chunks(ROWS_PER_INSERT * 2) {
-            let sql = format!("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 5));
-            let mut q = sqlx::query(&sql);
-            for (lead, author, event, at) in chunk {
-                q = q.bind(lead).bind(author).bind(event.kind()).bind(serde_json::to_string(event).expect("event json")).bind(at);
-            }
-            q.execute(&mut *tx).await.expect("timeline");
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO timeline (lead_id, author_id, kind, data, created_at) ");
+            q.push_values(chunk, |mut b, (lead, author, event, at)| {
+                b.push_bind(lead).push_bind(author).push_bind(event.kind()).push_bind(serde_json::to_string(event).expect("event json")).push_bind(at);
+            });
+            q.build().execute(&mut *tx).await.expect("timeline");
         }
         for chunk in tasks.chunks(ROWS_PER_INSERT * 2) {
-            let sql = format!(
-                "INSERT INTO tasks (lead_id, assignee_id, author_id, title, kind, due_at, done_at, created_at, updated_at) VALUES {}",
-                placeholders(chunk.len(), 9)
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO tasks (lead_id, assignee_id, author_id, title, kind, due_at, done_at, created_at, updated_at) ",
             );
-            let mut q = sqlx::query(&sql);
-            for TaskRow { lead, assignee, due, done, created } in chunk {
-                q = q.bind(lead).bind(assignee).bind(assignee).bind("Перезвонить").bind("call").bind(due).bind(done).bind(created).bind(created);
-            }
-            q.execute(&mut *tx).await.expect("tasks");
+            q.push_values(chunk, |mut b, TaskRow { lead, assignee, due, done, created }| {
+                b.push_bind(lead)
+                    .push_bind(assignee)
+                    .push_bind(assignee)
+                    .push_bind("Перезвонить")
+                    .push_bind("call")
+                    .push_bind(due)
+                    .push_bind(done)
+                    .push_bind(created)
+                    .push_bind(created);
+            });
+            q.build().execute(&mut *tx).await.expect("tasks");
         }
         tx.commit().await.expect("commit");
     });

@@ -28,7 +28,7 @@ pub(super) struct Staged<'r> {
     pub responsible_id: Id,
 }
 
-/// What the batch writes are for.
+/// The import the batches belong to, and what each of them needs from it.
 pub(super) struct ImportRun<'a> {
     pub import_id: Id,
     pub rules: &'a ActiveRules,
@@ -49,7 +49,9 @@ pub(super) async fn write_batch(conn: &mut Conn<'_>, run: &ImportRun<'_>, staged
             phones.insert(phone.as_str(), first);
         }
     }
-    let phones: Vec<(&str, DateTime<Utc>)> = phones.into_iter().collect();
+    // In phone order: two imports sharing phones then take the persons' locks in the same order.
+    let mut phones: Vec<(&str, DateTime<Utc>)> = phones.into_iter().collect();
+    phones.sort_unstable_by_key(|(phone, _)| *phone);
     let persons = persons_by_phone(conn, &phones).await?;
     let new: Vec<NewLead> = staged
         .iter()
