@@ -99,9 +99,10 @@ async fn floor(db: &Db, rows: &[FloorRow], channel: i64, author: i64) -> f64 {
         let mut persons: HashMap<String, i64> = HashMap::new();
         for thousand in rows.chunks(1000) {
             let mut new_phones: Vec<(&str, chrono::DateTime<chrono::Utc>)> = Vec::new();
+            let mut listed: HashSet<&str> = HashSet::new();
             for row in thousand {
                 if let Some(phone) = row.lead.phone.as_ref().map(|p| p.as_str()).filter(|p| !persons.contains_key(*p)) {
-                    if !new_phones.iter().any(|(known, _)| *known == phone) {
+                    if listed.insert(phone) {
                         new_phones.push((phone, row.created_at));
                     }
                 }
