@@ -285,6 +285,7 @@ impl Db {
             Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        crate::search::rebuild_words(self).await?;
         crate::search::backfill(self).await?;
         self.optimize().await
     }

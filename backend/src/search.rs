@@ -271,6 +271,84 @@ pub(crate) async fn reindex_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -
     write_words(conn, leads).await
 }
 
+/// Leads a batch of [`rebuild_words`] writes.
+const REBUILD_BATCH: i64 = 5_000;
+
+/// Writes every lead's word index again after a migration replaced the table (0016; SQLite
+/// only), from the search text each lead keeps: a batch of ids at a time, each in its own
+/// transaction with the id it reached (`word_index_rebuild`), so that a start-up stopped half
+/// way goes on from there. Leads with an empty search text are [`backfill`]'s, which indexes
+/// them. Cheap when there is nothing to do: the table has no row.
+pub async fn rebuild_words(db: &Db) -> Result<()> {
+    rebuild_words_in_batches_of(db, REBUILD_BATCH).await
+}
+
+/// [`rebuild_words`], `batch` leads a transaction (public for its test).
+#[doc(hidden)]
+pub async fn rebuild_words_in_batches_of(db: &Db, batch: i64) -> Result<()> {
+    let Pool::Sqlite(pool) = &db.pool else {
+        return Ok(());
+    };
+    let pending = sqlx::query_scalar::<_, Id>("SELECT after_id FROM word_index_rebuild").fetch_optional(pool).await?;
+    if pending.is_none() {
+        return Ok(());
+    }
+    let mut conn = crate::db::WritePool::bulk_connection(pool).await?;
+    fts5_bulk_write(&mut conn, &["leads_words"], true).await?;
+    loop {
+        let mut tx = crate::db::WriteConnection::begin_write(&mut conn).await?;
+        let Some(after) = sqlx::query_scalar::<_, Id>("SELECT after_id FROM word_index_rebuild").fetch_optional(&mut *tx).await? else {
+            break;
+        };
+        let leads: Vec<(Id, String)> =
+            sqlx::query_as("SELECT id, search_text FROM leads WHERE id > $1 AND search_text <> '' ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(batch)
+                .fetch_all(&mut *tx)
+                .await?;
+        match leads.last() {
+            Some(&(last, _)) => {
+                write_words(&mut crate::db::AsConn::conn(&mut tx), &leads).await?;
+                sqlx::query("UPDATE word_index_rebuild SET after_id = $1").bind(last).execute(&mut *tx).await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM word_index_rebuild").execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    fts5_bulk_write(&mut conn, &["leads_words"], false).await
+}
+
+/// SQLite's full-text tables: the trigram table (migration 0004) and the word index (0016).
+pub const FTS5_TABLES: [&str; 2] = ["leads_fts", "leads_words"];
+
+/// Readies SQLite's full-text `tables` for a bulk write (`on`), or, after it, merges them and
+/// puts FTS5's defaults back. Left to itself FTS5 writes a segment at every statement and every
+/// megabyte of entries, and merges each four segments of a level as it goes, so a large write
+/// rewrites its entries level after level: a million generated leads took 66 minutes, most of it
+/// merging. During a bulk write nothing is merged; after it the segments are merged into one
+/// ('optimize', each read once) and the defaults — automerge 4, crisismerge 16, a 1 MiB hash —
+/// are written back, so later writes are merged as usual. Run it on the connection that writes,
+/// with a large page cache ([`crate::db::WritePool::bulk_connection`]): the merge reads every
+/// segment.
+pub async fn fts5_bulk_write(conn: &mut sqlx::SqliteConnection, tables: &[&str], on: bool) -> Result<()> {
+    let settings: [(&str, i64); 3] = if on {
+        [("automerge", 0), ("crisismerge", 1_999), ("hashsize", 256 << 20)]
+    } else {
+        [("automerge", 4), ("crisismerge", 16), ("hashsize", 1 << 20)]
+    };
+    for table in tables {
+        if !on {
+            sqlx::query(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')")).execute(&mut *conn).await?;
+        }
+        for (key, value) in settings {
+            sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('{key}', {value})")).execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct Unindexed {
     id: Id,

@@ -567,3 +567,53 @@ both!(a_move_leaves_the_search_index_alone_and_an_edit_rewrites_it, |db| async m
     let listed = LeadFilter { q: Some("ураганова".into()), stages: vec![s[1].id], ..LeadFilter::default() };
     assert_eq!(ids(&db, &owner, listed).await, set(&[lead.id]));
 });
+
+both!(long_words_are_found_and_a_rebuilt_word_index_finds_every_lead, |db| async move {
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let s = stages::list_stages(&db).await.unwrap();
+    let create = |first_name: &str, patronymic: &str, surname: &str| {
+        let draft = LeadDraft {
+            first_name: first_name.into(),
+            patronymic: patronymic.into(),
+            surname: surname.into(),
+            stage_id: Some(s[0].id),
+            ..LeadDraft::default()
+        };
+        let (db, owner) = (db.clone(), owner.clone());
+        async move { leads::create_lead(&db, &owner, draft).await.unwrap().id }
+    };
+    let anna = create("Анна", "", "Александрова").await;
+    let pyotr = create("Пётр", "Александрович", "Петров").await;
+    let olga = create("Ольга", "", "Александровская").await;
+    let expected = [
+        ("александрова", set(&[anna])),
+        // Twelve letters, the longest the word index answers alone, and thirteen, tested on the row.
+        ("александрови", set(&[pyotr])),
+        ("александровск", set(&[olga])),
+        ("александров", set(&[anna, pyotr, olga])),
+        ("ровская ольга", set(&[olga])),
+    ];
+    for (typed, leads) in &expected {
+        assert_eq!(&found(&db, &owner, typed).await, leads, "{typed}");
+    }
+
+    // After migration 0016 replaced SQLite's word index, start-up writes every lead's words again,
+    // a batch at a time (two here, so three leads take two batches and a last look).
+    if db.backend_name() == "sqlite" {
+        exec(&db, "INSERT INTO leads_words (leads_words) VALUES ('delete-all')").await;
+        exec(&db, "INSERT INTO word_index_rebuild (after_id) VALUES (0)").await;
+        assert!(found(&db, &owner, "александрова").await.is_empty(), "the index is empty");
+    }
+    search::rebuild_words_in_batches_of(&db, 2).await.unwrap();
+    for (typed, leads) in &expected {
+        assert_eq!(&found(&db, &owner, typed).await, leads, "{typed}, rebuilt");
+    }
+    if db.backend_name() == "sqlite" {
+        let left: i64 =
+            backend::with_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM word_index_rebuild").fetch_one(pool).await).unwrap();
+        assert_eq!(left, 0, "the rebuild is done");
+        // Writes after it are merged as usual: a new lead is found at once.
+        let late = create("Вера", "", "Александрова").await;
+        assert_eq!(found(&db, &owner, "александрова").await, set(&[anna, late]));
+    }
+});
