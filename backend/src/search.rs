@@ -272,7 +272,7 @@ pub(crate) async fn reindex_leads(conn: &mut Conn<'_>, leads: &[(Id, String)]) -
 }
 
 /// Leads a batch of [`rebuild_words`] writes.
-const REBUILD_BATCH: i64 = 5_000;
+const REBUILD_BATCH: i64 = 10_000;
 
 /// Writes every lead's word index again after a migration replaced the table (0016; SQLite
 /// only), from the search text each lead keeps: a batch of ids at a time, each in its own
@@ -294,6 +294,7 @@ pub async fn rebuild_words_in_batches_of(db: &Db, batch: i64) -> Result<()> {
         return Ok(());
     }
     let mut conn = crate::db::WritePool::bulk_connection(pool).await?;
+    // Stopped half way, the next start-up goes on with the same setting and puts it back.
     fts5_bulk_write(&mut conn, &["leads_words"], true).await?;
     loop {
         let mut tx = crate::db::WriteConnection::begin_write(&mut conn).await?;
@@ -323,28 +324,17 @@ pub async fn rebuild_words_in_batches_of(db: &Db, batch: i64) -> Result<()> {
 /// SQLite's full-text tables: the trigram table (migration 0004) and the word index (0016).
 pub const FTS5_TABLES: [&str; 2] = ["leads_fts", "leads_words"];
 
-/// Readies SQLite's full-text `tables` for a bulk write (`on`), or, after it, merges them and
-/// puts FTS5's defaults back. Left to itself FTS5 writes a segment at every statement and every
-/// megabyte of entries, and merges each four segments of a level as it goes, so a large write
-/// rewrites its entries level after level: a million generated leads took 66 minutes, most of it
-/// merging. During a bulk write nothing is merged; after it the segments are merged into one
-/// ('optimize', each read once) and the defaults — automerge 4, crisismerge 16, a 1 MiB hash —
-/// are written back, so later writes are merged as usual. Run it on the connection that writes,
-/// with a large page cache ([`crate::db::WritePool::bulk_connection`]): the merge reads every
-/// segment.
+/// Readies SQLite's full-text `tables` for a bulk write (`on`), or puts FTS5's default back
+/// after it. FTS5 writes its pending entries out as a new segment at every statement and at
+/// every megabyte of them, and merges each four segments of a level as it goes: a bulk write of
+/// a million leads a megabyte at a time made thousands of small segments, and merging them
+/// level after level took most of an hour. With a 256 MiB hash each statement of a bulk write
+/// is one segment. (Merging everything once at the end instead — FTS5's 'optimize' — took 22 s
+/// at 200,000 leads and did not finish in a quarter of an hour at a million: tried, not kept.)
 pub async fn fts5_bulk_write(conn: &mut sqlx::SqliteConnection, tables: &[&str], on: bool) -> Result<()> {
-    let settings: [(&str, i64); 3] = if on {
-        [("automerge", 0), ("crisismerge", 1_999), ("hashsize", 256 << 20)]
-    } else {
-        [("automerge", 4), ("crisismerge", 16), ("hashsize", 1 << 20)]
-    };
+    let hash_bytes: i64 = if on { 256 << 20 } else { 1 << 20 };
     for table in tables {
-        if !on {
-            sqlx::query(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')")).execute(&mut *conn).await?;
-        }
-        for (key, value) in settings {
-            sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('{key}', {value})")).execute(&mut *conn).await?;
-        }
+        sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {hash_bytes})")).execute(&mut *conn).await?;
     }
     Ok(())
 }

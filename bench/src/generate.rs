@@ -505,30 +505,17 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
     (timeline.len() as i64, tasks.len() as i64)
 }
 
-/// The page cache of the connection that merges the full-text tables, in MiB.
-const MERGE_CACHE_MIB: i64 = 4096;
-
-/// Readies SQLite's full-text tables for the generator's bulk write (`on`: no merging while it
-/// writes), or merges them and puts FTS5's defaults back ([`backend::search::fts5_bulk_write`]).
-/// 200,000 leads took 60 s this way, from 177.
+/// Readies SQLite's full-text tables for the generator's bulk write (`on`: a segment a
+/// statement), or puts FTS5's default back ([`backend::search::fts5_bulk_write`]).
 async fn fts5_bulk_load(db: &Db, on: bool) {
-    let backend::db::Pool::Sqlite(pool) = &db.pool else {
-        return;
-    };
-    let mut conn = pool.acquire().await.expect("connection");
-    conn.close_on_drop();
-    // The merge reads every segment and writes one: with the default 2 MiB page cache, most of
-    // its time went to reading pages back from the file.
-    sqlx::query(&format!("PRAGMA cache_size = -{}", MERGE_CACHE_MIB << 10)).execute(&mut *conn).await.expect("cache size");
-    let started = Instant::now();
-    backend::search::fts5_bulk_write(&mut conn, &backend::search::FTS5_TABLES, on).await.expect("fts5 settings");
-    if !on {
-        eprintln!("  merged the full-text tables in {:.0} s", started.elapsed().as_secs_f64());
+    if let backend::db::Pool::Sqlite(pool) = &db.pool {
+        let mut conn = pool.acquire().await.expect("connection");
+        backend::search::fts5_bulk_write(&mut conn, &backend::search::FTS5_TABLES, on).await.expect("fts5 settings");
     }
 }
 
 /// Brings identity sequences past the explicit ids and gives the planner fresh statistics, as a
-/// database in use has; SQLite's full-text tables are merged ([`fts5_bulk_load`]).
+/// database in use has; puts SQLite's full-text tables back to their default ([`fts5_bulk_load`]).
 async fn finish(db: &Db) {
     fts5_bulk_load(db, false).await;
     match &db.pool {
