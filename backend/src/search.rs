@@ -278,7 +278,9 @@ const REBUILD_BATCH: i64 = 10_000;
 /// only), from the search text each lead keeps: a batch of ids at a time, each in its own
 /// transaction with the id it reached (`word_index_rebuild`), so that a start-up stopped half
 /// way goes on from there. Leads with an empty search text are [`backfill`]'s, which indexes
-/// them. Cheap when there is nothing to do: the table has no row.
+/// them. Cheap when there is nothing to do: the table has no row. (Migrations 0010 and 0014
+/// asked the backfill instead, by emptying every search text; that also rewrites the trigram
+/// table twice and computes every text again, where only the word index changed here.)
 pub async fn rebuild_words(db: &Db) -> Result<()> {
     rebuild_words_in_batches_of(db, REBUILD_BATCH).await
 }
@@ -313,12 +315,15 @@ pub async fn rebuild_words_in_batches_of(db: &Db, batch: i64) -> Result<()> {
                 sqlx::query("UPDATE word_index_rebuild SET after_id = $1").bind(last).execute(&mut *tx).await?;
             }
             None => {
+                // FTS5's default goes back with the last mark, in one transaction: a stop between
+                // the two would leave the large hash with no rebuild left to put it back.
                 sqlx::query("DELETE FROM word_index_rebuild").execute(&mut *tx).await?;
+                fts5_bulk_write(&mut tx, &["leads_words"], false).await?;
             }
         }
         tx.commit().await?;
     }
-    fts5_bulk_write(&mut conn, &["leads_words"], false).await
+    Ok(())
 }
 
 /// SQLite's full-text tables: the trigram table (migration 0004) and the word index (0016).

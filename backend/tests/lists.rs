@@ -612,6 +612,11 @@ both!(long_words_are_found_and_a_rebuilt_word_index_finds_every_lead, |db| async
         let left: i64 =
             backend::with_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM word_index_rebuild").fetch_one(pool).await).unwrap();
         assert_eq!(left, 0, "the rebuild is done");
+        let hash: i64 = backend::with_pool!(&db, pool => sqlx::query_scalar("SELECT v FROM leads_words_config WHERE k = 'hashsize'")
+            .fetch_one(pool)
+            .await)
+        .unwrap();
+        assert_eq!(hash, 1 << 20, "FTS5's default hash is back");
         // Writes after it are merged as usual: a new lead is found at once.
         let late = create("Вера", "", "Александрова").await;
         assert_eq!(found(&db, &owner, "александрова").await, set(&[anna, late]));
