@@ -622,3 +622,12 @@ both!(long_words_are_found_and_a_rebuilt_word_index_finds_every_lead, |db| async
         assert_eq!(found(&db, &owner, "александрова").await, set(&[anna, late]));
     }
 });
+
+both!(a_board_column_is_counted_through_the_narrow_index, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    // Through `leads_board` (which holds each lead's search text) a column's ten thousand leads
+    // cost ten times the pages (migrations 0017 SQLite, 0016 PostgreSQL).
+    let sql = backend::list::capped_count_sql("l.archived = FALSE AND l.stage_id = 1", domain::count::CAP);
+    let plan = plan(&db, &sql, &[]).await;
+    assert!(plan.contains("leads_stage_count"), "{plan}");
+});
