@@ -301,12 +301,17 @@ fn sample_sql(walk: &Walk, stages: &[Id]) -> String {
 /// true when the words are common among the board's leads. A walk stops in each column at its
 /// cap, after about cap ÷ share leads; reading hits costs each hit, wherever it is.
 pub async fn is_common(db: &Db, walk: &Walk, stages: &[Id]) -> Result<bool> {
+    Ok(sample_matches(db, walk, stages).await? >= COMMON_FROM)
+}
+
+/// How many of the first [`SAMPLE`] leads of `stages` the walk's search matches (public for the
+/// benchmark, which prints it beside each plan's time).
+pub async fn sample_matches(db: &Db, walk: &Walk, stages: &[Id]) -> Result<i64> {
     if stages.is_empty() {
-        return Ok(false);
+        return Ok(0);
     }
     let sql = sample_sql(walk, stages);
-    let matched: i64 = with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &walk.conditions.binds).fetch_one(pool).await)?;
-    Ok(matched >= COMMON_FROM)
+    Ok(with_pool!(db, pool => bind_all!(sqlx::query_scalar(&sql), &walk.conditions.binds).fetch_one(pool).await)?)
 }
 
 /// A searched board read by walking each column newest move first through the board index,

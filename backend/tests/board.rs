@@ -126,14 +126,23 @@ both!(the_boards_first_pages_are_each_columns_own_first_page, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
     let anna = user(&db, "anna", Role::Sales).await;
     let s = stages::list_stages(&db).await.unwrap();
-    for i in 0..(board::PAGE + 5) {
+    // The owner's leads fill more than a page in each of two columns.
+    for i in 0..(board::PAGE * 3 + 5) {
         let by = if i % 3 == 0 { &anna } else { &owner };
         leads::create_lead(&db, by, draft(&format!("Лид {i}"), s[i as usize % 2].id)).await.unwrap();
     }
     leads::create_lead(&db, &owner, draft("Один", s[2].id)).await.unwrap();
-    // A search reads the board from its hits (`board::hits`); the pages must be the same.
+    // A search walks each column when every lead matches, or reads its hits (here, with a
+    // responsible), ranked per column in one statement; a column's own first page is read apart,
+    // through the board index.
     let searched = LeadFilter { q: Some("лид".into()), ..LeadFilter::default() };
-    for filter in [LeadFilter::default(), LeadFilter { responsible: vec![anna.id], ..LeadFilter::default() }, searched] {
+    let searched_mine = LeadFilter { q: Some("лид".into()), responsible: vec![owner.id], ..LeadFilter::default() };
+    let mine = LeadFilter { responsible: vec![owner.id], ..LeadFilter::default() };
+    let unsearched_counts: Vec<i64> = board::load_board(&db, &owner, &mine).await.unwrap().columns.iter().map(|c| c.count.value).collect();
+    assert!(unsearched_counts[0] > board::PAGE && unsearched_counts[1] > board::PAGE, "{unsearched_counts:?}");
+    for filter in
+        [LeadFilter::default(), LeadFilter { responsible: vec![anna.id], ..LeadFilter::default() }, searched, searched_mine.clone()]
+    {
         let board = board::load_board(&db, &owner, &filter).await.unwrap();
         assert!(board.columns.len() >= 3);
         for column in &board.columns {
@@ -141,6 +150,10 @@ both!(the_boards_first_pages_are_each_columns_own_first_page, |db| async move {
             let ids = |cards: &[domain::board::BoardCard]| cards.iter().map(|c| c.id).collect::<Vec<_>>();
             assert_eq!(ids(&column.cards), ids(&own), "column {} under {filter:?}", column.stage.name);
             assert_eq!(column.cards.len() as i64, column.count.value.min(board::PAGE));
+        }
+        if filter == searched_mine {
+            let counts: Vec<i64> = board.columns.iter().map(|c| c.count.value).collect();
+            assert_eq!(counts, unsearched_counts, "every hit is counted");
         }
     }
 });

@@ -67,8 +67,9 @@ enum Command {
         /// one (it is migrated first; the moves change it).
         #[arg(long)]
         school: Option<String>,
-        /// With `--school`: only the benchmarks of one part (search, board, list, card, moves or http).
-        #[arg(long, requires = "school", value_parser = ["search", "board", "list", "card", "moves", "http"])]
+        /// With `--school`: only the benchmarks of one part (search, board, list, card, moves or http), or
+        /// board-plans: each sampled surname's searched board by either plan, run directly.
+        #[arg(long, requires = "school", value_parser = ["search", "board", "list", "card", "moves", "http", "board-plans"])]
         only: Option<String>,
     },
     /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli, and the floor beside them
@@ -152,6 +153,10 @@ async fn measure(db: &backend::Db, url: &str, name: &str, school: &generate::Sch
     read_into_cache(url);
     // As the server does at start-up: fresh planner statistics for the tables just filled.
     db.optimize().await.expect("optimize");
+    if only == Some("board-plans") {
+        reads::searched_board_plans(db, name, school).await;
+        return true;
+    }
     let mut ok = reads::run(db, name, school, &wanted).await;
     if wanted("moves") {
         ok &= moves::run(db, name, school).await;

@@ -279,6 +279,43 @@ async fn slowest_searched_boards(db: &Db, name: &str, school: &School, shown: &[
     println!("{name} | board, searched by surname: slowest medians: {}", slowest.join(", "));
 }
 
+/// For choosing `board::COMMON_FROM`: each sampled surname's share in the board's sample, and
+/// the median of each plan for its searched board run directly (read from the hits, or walking
+/// the columns in one statement; the application walks in two halves side by side).
+pub async fn searched_board_plans(db: &Db, name: &str, school: &School) {
+    let shown = &shown_stages(db).await;
+    let owner = &school.owner;
+    let mut filters = surname_filters(school);
+    filters.sort_by(|a, b| a.q.cmp(&b.q));
+    filters.dedup_by(|a, b| a.q == b.q);
+    let mut each = Vec::new();
+    for filter in &filters {
+        let (scope, walk) = surname_walk(db, owner, filter);
+        let matched = backend::board::sample_matches(db, &walk, shown).await.expect("sample");
+        let walk_sql = backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap());
+        let (walk_sql, walk_binds) = (&walk_sql, &walk.conditions.binds);
+        let walked = time(5, |_| async move {
+            with_pool!(db, pool => {
+                backend::bind_all!(sqlx::query(walk_sql), walk_binds).fetch_all(pool).await.expect("walk");
+            });
+        })
+        .await;
+        let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
+        let (hits_sql, hits_binds) = (&backend::board::hits_sql(&w, shown), &w.binds);
+        let from_hits = time(5, |_| async move {
+            with_pool!(db, pool => {
+                backend::bind_all!(sqlx::query(hits_sql), hits_binds).fetch_all(pool).await.expect("hits");
+            });
+        })
+        .await;
+        each.push((matched, filter.q.clone().unwrap_or_default(), walked.p50, from_hits.p50));
+    }
+    each.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    for (matched, surname, walked, from_hits) in each {
+        println!("{name} | searched board plans | {surname}: {matched} in the sample | walk {walked:.1} ms | hits {from_hits:.1} ms");
+    }
+}
+
 async fn list_page(db: &Db, name: &str, school: &School) -> bool {
     let owner = &school.owner;
     let app = time(RUNS / 2, |_| async move {
