@@ -110,7 +110,7 @@ pub struct ServeArgs {
     /// Sign-in sessions end after this many minutes without a request
     #[arg(long, env = "VORONKA_SESSION_IDLE_MINUTES", default_value_t = 720, value_parser = clap::value_parser!(u32).range(5..=43200))]
     pub session_idle_minutes: u32,
-    /// Pooled database connections (default: 8 for SQLite, 32 for PostgreSQL)
+    /// Pooled database connections (default: 8 for SQLite, 16 for PostgreSQL)
     #[arg(long, env = "VORONKA_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=500))]
     pub db_connections: Option<u32>,
     /// Integration API requests per token per minute
