@@ -199,6 +199,14 @@ fn surname_filters(school: &School) -> Vec<LeadFilter> {
     school.names.iter().map(|(surname, _)| LeadFilter { q: Some(surname.clone()), ..Default::default() }).collect()
 }
 
+/// [`surname_filters`], each surname once (a surname sampled twice is measured once), by name.
+fn distinct_surname_filters(school: &School) -> Vec<LeadFilter> {
+    let mut filters = surname_filters(school);
+    filters.sort_by(|a, b| a.q.cmp(&b.q));
+    filters.dedup_by(|a, b| a.q == b.q);
+    filters
+}
+
 async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFilter) -> bool {
     let shown = shown_stages(db).await;
     let extra = match (filter.responsible.first(), filter.branches.first()) {
@@ -256,15 +264,12 @@ fn surname_walk(db: &Db, owner: &domain::user::User, filter: &LeadFilter) -> (do
     (scope, backend::board::walk_base(filter, &query, scope, db.dialect()).expect("only a search"))
 }
 
-/// Which searches set the searched board's tail: each sampled surname's median over a few loads
-/// (a surname sampled twice measured once), the slowest five printed with the plan each took.
+/// Which searches set the searched board's tail: each sampled surname's median over a few loads,
+/// the slowest five printed with the plan each took.
 async fn slowest_searched_boards(db: &Db, name: &str, school: &School, shown: &[i64]) {
     let owner = &school.owner;
-    let mut filters = surname_filters(school);
-    filters.sort_by(|a, b| a.q.cmp(&b.q));
-    filters.dedup_by(|a, b| a.q == b.q);
     let mut each = Vec::new();
-    for filter in filters {
+    for filter in distinct_surname_filters(school) {
         let filter = &filter;
         let took = time(5, |_| async move {
             backend::board::load_board(db, owner, filter).await.expect("board");
@@ -285,11 +290,8 @@ async fn slowest_searched_boards(db: &Db, name: &str, school: &School, shown: &[
 pub async fn searched_board_plans(db: &Db, name: &str, school: &School) {
     let shown = &shown_stages(db).await;
     let owner = &school.owner;
-    let mut filters = surname_filters(school);
-    filters.sort_by(|a, b| a.q.cmp(&b.q));
-    filters.dedup_by(|a, b| a.q == b.q);
     let mut each = Vec::new();
-    for filter in &filters {
+    for filter in &distinct_surname_filters(school) {
         let (scope, walk) = surname_walk(db, owner, filter);
         let matched = backend::board::sample_matches(db, &walk, shown).await.expect("sample");
         let walk_sql = backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap());
