@@ -240,15 +240,12 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let floor = time(RUNS / 4, |i| async move {
         let filter = &filters[i % filters.len()];
         let (scope, walk) = surname_walk(db, owner, filter);
-        let (sql, binds) = if backend::board::is_common(db, &walk, shown).await.expect("sample") {
-            (backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap()), walk.conditions.binds)
+        let statement = if backend::board::is_common(db, &walk, shown).await.expect("sample") {
+            walk_statement(&walk, filter, shown)
         } else {
-            let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
-            (backend::board::hits_sql(&w, shown), w.binds)
+            hits_statement(db, scope, filter, shown)
         };
-        with_pool!(db, pool => {
-            backend::bind_all!(sqlx::query(&sql), &binds).fetch_all(pool).await.expect("hits");
-        });
+        run_directly(db, &statement).await;
     })
     .await;
     let met =
@@ -262,6 +259,26 @@ fn surname_walk(db: &Db, owner: &domain::user::User, filter: &LeadFilter) -> (do
     let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
     let query = filter.search().expect("a surname searches");
     (scope, backend::board::walk_base(filter, &query, scope, db.dialect()).expect("only a search"))
+}
+
+/// An SQL statement with its binds, to run as it is.
+type Statement = (String, Vec<backend::filter::Bind>);
+
+/// The searched board read by walking its columns (`board::walk_sql`), in one statement.
+fn walk_statement(walk: &backend::board::Walk, filter: &LeadFilter, shown: &[i64]) -> Statement {
+    (backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap()), walk.conditions.binds.clone())
+}
+
+/// The searched board read from the search's hits (`board::hits_sql`).
+fn hits_statement(db: &Db, scope: domain::access::LeadScope, filter: &LeadFilter, shown: &[i64]) -> Statement {
+    let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
+    (backend::board::hits_sql(&w, shown), w.binds)
+}
+
+async fn run_directly(db: &Db, (sql, binds): &Statement) {
+    with_pool!(db, pool => {
+        backend::bind_all!(sqlx::query(sql), binds).fetch_all(pool).await.expect("a searched board's statement");
+    });
 }
 
 /// Which searches set the searched board's tail: each sampled surname's median over a few loads,
@@ -294,22 +311,9 @@ pub async fn searched_board_plans(db: &Db, name: &str, school: &School) {
     for filter in &distinct_surname_filters(school) {
         let (scope, walk) = surname_walk(db, owner, filter);
         let matched = backend::board::sample_matches(db, &walk, shown).await.expect("sample");
-        let walk_sql = backend::board::walk_sql(&walk.conditions, shown, filter.column_count_cap());
-        let (walk_sql, walk_binds) = (&walk_sql, &walk.conditions.binds);
-        let walked = time(5, |_| async move {
-            with_pool!(db, pool => {
-                backend::bind_all!(sqlx::query(walk_sql), walk_binds).fetch_all(pool).await.expect("walk");
-            });
-        })
-        .await;
-        let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
-        let (hits_sql, hits_binds) = (&backend::board::hits_sql(&w, shown), &w.binds);
-        let from_hits = time(5, |_| async move {
-            with_pool!(db, pool => {
-                backend::bind_all!(sqlx::query(hits_sql), hits_binds).fetch_all(pool).await.expect("hits");
-            });
-        })
-        .await;
+        let (walking, from_the_hits) = (&walk_statement(&walk, filter, shown), &hits_statement(db, scope, filter, shown));
+        let walked = time(5, |_| run_directly(db, walking)).await;
+        let from_hits = time(5, |_| run_directly(db, from_the_hits)).await;
         each.push((matched, filter.q.clone().unwrap_or_default(), walked.p50, from_hits.p50));
     }
     each.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
