@@ -241,3 +241,21 @@ async fn a_serving_pool_keeps_its_warm_connections_open() {
         test.finish().await;
     }
 }
+
+/// PostgreSQL's search indexes keep at most a megabyte of new entries waiting (migration 0017):
+/// every search reads the waiting entries through, and the default 4 MB made a word search take
+/// half as long again before autovacuum came.
+#[tokio::test]
+async fn postgres_search_indexes_keep_a_short_pending_list() {
+    let Some(t) = common::TestDb::new(common::Kind::Postgres).await else { return };
+    let backend::db::Pool::Postgres(pool) = &t.db.pool else { unreachable!("a PostgreSQL test database") };
+    for index in ["lead_search_grams", "lead_search_trigrams"] {
+        let options: Vec<String> = sqlx::query_scalar("SELECT unnest(reloptions) FROM pg_class WHERE oid = $1::regclass")
+            .bind(index)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        assert_eq!(options, ["gin_pending_list_limit=1024"], "{index}");
+    }
+    t.finish().await;
+}

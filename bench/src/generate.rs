@@ -232,8 +232,31 @@ async fn stages(db: &Db) -> Stages {
 }
 
 /// The phone of the `i`-th person: a bijection onto 9-digit numbers, so every person differs.
-fn phone(i: i64) -> String {
+pub fn phone(i: i64) -> String {
     format!("+79{:09}", (i * 7919 + 12_345) % 1_000_000_000)
+}
+
+/// A person's name as the school's leads have them.
+pub struct DrawnName {
+    pub female: bool,
+    pub surname: String,
+    pub first_name: String,
+    /// Half of the leads give one.
+    pub patronymic: Option<String>,
+}
+
+/// Draws a name: one of 82 surnames (the feminine form for a woman), one of 30 first names per
+/// gender, and for half of them a patronymic.
+pub fn draw_name(rng: &mut StdRng) -> DrawnName {
+    let female = rng.gen_bool(0.5);
+    let surname = SURNAMES.choose(rng).copied().unwrap_or_default();
+    let surname = if female { format!("{surname}а") } else { surname.to_string() };
+    let first_name = if female { FEMALE } else { MALE }.choose(rng).copied().unwrap_or_default().to_string();
+    let patronymic = rng.gen_bool(0.5).then(|| {
+        let root = PATRONYMICS.choose(rng).copied().unwrap_or_default();
+        format!("{root}{}", if female { "на" } else { "ич" })
+    });
+    DrawnName { female, surname, first_name, patronymic }
 }
 
 /// One generated lead, as its columns.
@@ -319,14 +342,7 @@ pub async fn generate(db: &Db, n: i64) -> School {
             persons += 1;
             persons
         };
-        let female = rng.gen_bool(0.5);
-        let surname = SURNAMES.choose(&mut rng).copied().unwrap_or_default();
-        let surname = if female { format!("{}а", surname) } else { surname.to_string() };
-        let first_name = if female { FEMALE } else { MALE }.choose(&mut rng).copied().unwrap_or_default().to_string();
-        let patronymic = rng.gen_bool(0.5).then(|| {
-            let root = PATRONYMICS.choose(&mut rng).copied().unwrap_or_default();
-            format!("{root}{}", if female { "на" } else { "ич" })
-        });
+        let DrawnName { female, surname, first_name, patronymic } = draw_name(&mut rng);
         let open = age_secs < OPEN_DAYS * 86_400;
         let (stage_id, reason_id) = if open {
             (*stages.open.choose(&mut rng).expect("open stages"), None)

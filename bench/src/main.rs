@@ -22,6 +22,7 @@ mod http;
 mod import;
 mod memory;
 mod moves;
+mod new_leads;
 mod reads;
 mod stats;
 mod wasm;
@@ -67,9 +68,11 @@ enum Command {
         /// one (it is migrated first; the moves change it).
         #[arg(long)]
         school: Option<String>,
-        /// With `--school`: only the benchmarks of one part (search, board, list, card, moves or http), or
-        /// board-plans: each sampled surname's searched board by either plan, run directly.
-        #[arg(long, requires = "school", value_parser = ["search", "board", "list", "card", "moves", "http", "board-plans"])]
+        /// With `--school`: only the benchmarks of one part (search, board, list, card, moves or http);
+        /// board-plans: each sampled surname's searched board by either plan, run directly;
+        /// new-leads: searches before and while a week's leads are created through the application
+        /// (the school keeps them).
+        #[arg(long, requires = "school", value_parser = ["search", "board", "list", "card", "moves", "http", "board-plans", "new-leads"])]
         only: Option<String>,
     },
     /// Sizes the release site's WASM, JS and CSS: raw, gzip and brotli, and the floor beside them
@@ -155,6 +158,10 @@ async fn measure(db: &backend::Db, url: &str, name: &str, school: &generate::Sch
     db.optimize().await.expect("optimize");
     if only == Some("board-plans") {
         reads::searched_board_plans(db, name, school).await;
+        return true;
+    }
+    if only == Some("new-leads") {
+        new_leads::run(db, name, school).await;
         return true;
     }
     let mut ok = reads::run(db, name, school, &wanted).await;
