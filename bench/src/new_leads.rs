@@ -8,6 +8,7 @@
 //! before the arrivals, then between them, and each creation; the school keeps the new leads.
 
 use crate::generate::{draw_name, phone, School};
+use crate::reads::{name_queries, phone_queries};
 use crate::stats::{time, Stats};
 use backend::Db;
 use domain::lead::LeadDraft;
@@ -26,10 +27,7 @@ const SEARCHES_PER_ROUND: usize = 10;
 /// The queries timed before and during the arrivals: phone digits as people type them (the
 /// trigram index) and surname with first name (the word grams).
 fn queries(school: &School) -> [(&'static str, Vec<String>); 2] {
-    [
-        ("phone-digit search", school.phones.iter().map(|p| format!("8 ({}) {}", &p[2..5], &p[5..9])).collect()),
-        ("name search (surname and first name)", school.names.iter().map(|(surname, first)| format!("{surname} {first}")).collect()),
-    ]
+    [("phone-digit search", phone_queries(school)), ("name search (surname and first name)", name_queries(school))]
 }
 
 async fn search(db: &Db, school: &School, typed: &str) -> Duration {

@@ -421,14 +421,22 @@ async fn lead_card(db: &Db, name: &str, school: &School) -> bool {
     Report { db: name, what: "lead card with timeline", app, floor, p95_target: None, ratio_target: None }.print()
 }
 
+/// Phone fragments as people type them: seven digits from the middle of a number, 8-prefixed.
+pub fn phone_queries(school: &School) -> Vec<String> {
+    school.phones.iter().map(|p| format!("8 ({}) {}", &p[2..5], &p[5..9])).collect()
+}
+
+/// Surname and first name, as people type someone's name.
+pub fn name_queries(school: &School) -> Vec<String> {
+    school.names.iter().map(|(surname, first)| format!("{surname} {first}")).collect()
+}
+
 /// Every read benchmark on one database of the parts `wanted` (search, board, list, card);
 /// answers whether all targets were met.
 pub async fn run(db: &Db, name: &str, school: &School, wanted: &dyn Fn(&str) -> bool) -> bool {
     let mut ok = true;
     if wanted("search") {
-        // Phone fragments as people type them: seven digits from the middle of a number, 8-prefixed.
-        let phones: Vec<String> = school.phones.iter().map(|p| format!("8 ({}) {}", &p[2..5], &p[5..9])).collect();
-        let names: Vec<String> = school.names.iter().map(|(surname, first)| format!("{surname} {first}")).collect();
+        let (phones, names) = (phone_queries(school), name_queries(school));
         let surnames: Vec<String> = school.names.iter().map(|(surname, _)| surname.clone()).collect();
         ok &= search(db, name, school, "phone-digit search", &phones).await;
         ok &= search(db, name, school, "name search (surname and first name)", &names).await;
