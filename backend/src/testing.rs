@@ -144,6 +144,34 @@ pub async fn assert_trigram_index_matches_leads(db: &Db) {
     }
 }
 
+/// Runs `sql` (one or more statements, no binds), panicking on an error.
+pub async fn execute(db: &Db, sql: &str) {
+    crate::with_pool!(db, pool => sqlx::raw_sql(sql).execute(pool).await.map(|_| ())).expect(sql);
+}
+
+/// The plan `db` would run `sql` with: SQLite's `EXPLAIN QUERY PLAN` lines, or PostgreSQL's
+/// `EXPLAIN` with sequential scans off (tiny test tables make a scan cheapest; this asks whether
+/// an index can serve the query at all).
+pub async fn query_plan(db: &Db, sql: &str, binds: &[crate::filter::Bind]) -> String {
+    crate::with_pool!(db, pool => {
+        if db.backend_name() == "sqlite" {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let rows: Vec<(i64, i64, i64, String)> = crate::bind_all!(sqlx::query_as(&explain), binds).fetch_all(pool).await.expect("plan");
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+        } else {
+            let mut tx = pool.begin().await.expect("transaction");
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.expect("no scans");
+            // The search's newest-first walk reads an index that holds the search text too, and
+            // reading all of a tiny one looks as cheap as a search index: this asks which search
+            // index serves (rolled back with the transaction).
+            sqlx::query("DROP INDEX lead_search_newest").execute(&mut *tx).await.expect("drop the walk's index");
+            let explain = format!("EXPLAIN {sql}");
+            let rows: Vec<(String,)> = crate::bind_all!(sqlx::query_as(&explain), binds).fetch_all(&mut *tx).await.expect("plan");
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n")
+        }
+    })
+}
+
 /// Declares one test body that runs once on SQLite and once on PostgreSQL, each on a fresh
 /// database: `both!(name, |db| async move { ... })`.
 #[macro_export]

@@ -390,3 +390,12 @@ both!(stages_changed_behind_the_servers_back_are_seen_at_once, |db| async move {
     let gone = moves::move_lead(&db, &owner, MoveLead { lead_id: lead.id, to_stage: s[2].id, reason: None, expected_version: 2 }).await;
     assert_eq!(err(gone.unwrap_err()), AppError::invalid("stage_id", Invalid::NotFound), "a deleted stage is refused");
 });
+
+both!(a_board_column_is_counted_through_the_narrow_index, |db| async move {
+    set_up(&db, StagePreset::Simple).await;
+    // Through `leads_board` (which holds each lead's search text) a column's ten thousand leads
+    // cost ten times the pages (migrations 0017 SQLite, 0016 PostgreSQL).
+    let sql = backend::list::capped_count_sql("l.archived = FALSE AND l.stage_id = 1", domain::count::CAP);
+    let plan = backend::testing::query_plan(&db, &sql, &[]).await;
+    assert!(plan.contains("leads_stage_count"), "{plan}");
+});
