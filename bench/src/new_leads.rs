@@ -78,7 +78,8 @@ pub async fn run(db: &Db, name: &str, school: &School) {
         }
     }
 
-    println!("{name} | a week's new leads ({WEEK}), each created through the application: {}", Stats::of(created).show());
+    println!("{name} | a week's new leads ({WEEK}), each created through the application: {}", Stats::of(created.clone()).show());
+    println!("{name} | the slowest creations, by their place in the week: {}", slowest(&created, 5));
     for (((what, _), before), during) in queries.iter().zip(before).zip(during) {
         let during = Stats::of(during);
         println!(
@@ -88,4 +89,12 @@ pub async fn run(db: &Db, name: &str, school: &School) {
             during.p95 / before.p95.max(0.001)
         );
     }
+}
+
+/// The `n` slowest of `times` as "#place ms", slowest first: whether a tail comes early (a
+/// one-time cost of a school just written) or anywhere (something periodic).
+fn slowest(times: &[Duration], n: usize) -> String {
+    let mut places: Vec<(usize, Duration)> = times.iter().copied().enumerate().collect();
+    places.sort_by_key(|&(_, took)| std::cmp::Reverse(took));
+    places.iter().take(n).map(|(place, took)| format!("#{} {:.1} ms", place + 1, took.as_secs_f64() * 1e3)).collect::<Vec<_>>().join(", ")
 }
