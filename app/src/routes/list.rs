@@ -241,7 +241,7 @@ fn Row(
             <td data-label=move || t_string!(i18n, lead.responsible)>{row.responsible.clone()}</td>
             <td data-label=move || t_string!(i18n, list.desired)>{move || desired.map(|d| format::date(d, i18n.get_locale()))}</td>
             <td data-label=move || t_string!(i18n, list.created)>{move || format::date(created, i18n.get_locale())}</td>
-            <td data-label=move || t_string!(i18n, list.changed)>{t!(i18n, board.days_in_stage, days)}</td>
+            <td data-label=move || t_string!(i18n, list.changed)>{t!(i18n, list.days, days)}</td>
             <td data-label=move || t_string!(i18n, list.next_task) class:overdue=overdue>
                 {move || due.map(|d| format::date_time(d, i18n.get_locale()))}
             </td>
