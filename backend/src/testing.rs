@@ -144,6 +144,24 @@ pub async fn assert_trigram_index_matches_leads(db: &Db) {
     }
 }
 
+/// The ids of `filter`'s leads that `user` sees in the list, all on one page of up to a hundred.
+pub async fn listed_ids(db: &Db, user: &User, filter: domain::filter::LeadFilter) -> std::collections::HashSet<domain::Id> {
+    let view = domain::list::ListView { size: 100, ..domain::list::ListView::default() };
+    let page = crate::list::list_leads(db, user, &filter, &view, None).await.expect("list");
+    assert_eq!(page.total.value as usize, page.rows.len(), "fixtures fit on one page");
+    page.rows.into_iter().map(|r| r.id).collect()
+}
+
+/// The ids of the leads the search box shows `user` for `typed`.
+pub async fn found_ids(db: &Db, user: &User, typed: &str) -> std::collections::HashSet<domain::Id> {
+    crate::search::quick(db, user, typed).await.expect("search").0.into_iter().map(|r| r.id).collect()
+}
+
+/// `ids` as a set, to compare with [`listed_ids`] and [`found_ids`].
+pub fn id_set(ids: &[domain::Id]) -> std::collections::HashSet<domain::Id> {
+    ids.iter().copied().collect()
+}
+
 /// Runs `sql` (one or more statements, no binds), panicking on an error.
 pub async fn execute(db: &Db, sql: &str) {
     crate::with_pool!(db, pool => sqlx::raw_sql(sql).execute(pool).await.map(|_| ())).expect(sql);

@@ -3,31 +3,16 @@
 
 use backend::both;
 use backend::calls::{self, CallList};
-use backend::testing::{execute as exec, set_created_at, set_up, user};
-use backend::{dictionaries, leads, list, search, stages};
+use backend::testing::{execute as exec, found_ids as found, id_set as set, listed_ids as ids, set_created_at, set_up, user};
+use backend::{dictionaries, leads, list, stages};
 use chrono::{Duration, NaiveDate, Utc};
 use domain::filter::LeadFilter;
 use domain::lead::{LeadDraft, MoveLead};
 use domain::list::{ListSort, ListView, SortKey};
 use domain::preset::StagePreset;
-use domain::user::{Role, User};
+use domain::user::Role;
 use domain::{AppError, Id};
 use std::collections::HashSet;
-
-async fn ids(db: &backend::Db, user: &User, filter: LeadFilter) -> HashSet<Id> {
-    let view = ListView { size: 100, ..ListView::default() };
-    let page = list::list_leads(db, user, &filter, &view, None).await.unwrap();
-    assert_eq!(page.total.value as usize, page.rows.len(), "fixtures fit on one page");
-    page.rows.into_iter().map(|r| r.id).collect()
-}
-
-async fn found(db: &backend::Db, user: &User, typed: &str) -> HashSet<Id> {
-    search::quick(db, user, typed).await.unwrap().0.into_iter().map(|r| r.id).collect()
-}
-
-fn set(ids: &[Id]) -> HashSet<Id> {
-    ids.iter().copied().collect()
-}
 
 both!(every_filter_alone_and_combined, |db| async move {
     let owner = set_up(&db, StagePreset::DrivingSchoolFull).await;

@@ -2,7 +2,7 @@
 //! newest hits and their count, each database's indexes, on both databases.
 
 use backend::both;
-use backend::testing::{execute as exec, query_plan, set_created_at, set_up, user};
+use backend::testing::{execute as exec, found_ids as found, id_set as set, listed_ids as ids, query_plan, set_created_at, set_up, user};
 use backend::{leads, list, search, stages};
 use chrono::{DateTime, Duration, Utc};
 use domain::filter::LeadFilter;
@@ -11,22 +11,6 @@ use domain::list::ListView;
 use domain::preset::StagePreset;
 use domain::user::{Role, User};
 use domain::{AppError, Id};
-use std::collections::HashSet;
-
-async fn ids(db: &backend::Db, user: &User, filter: LeadFilter) -> HashSet<Id> {
-    let view = ListView { size: 100, ..ListView::default() };
-    let page = list::list_leads(db, user, &filter, &view, None).await.unwrap();
-    assert_eq!(page.total.value as usize, page.rows.len(), "fixtures fit on one page");
-    page.rows.into_iter().map(|r| r.id).collect()
-}
-
-async fn found(db: &backend::Db, user: &User, typed: &str) -> HashSet<Id> {
-    search::quick(db, user, typed).await.unwrap().0.into_iter().map(|r| r.id).collect()
-}
-
-fn set(ids: &[Id]) -> HashSet<Id> {
-    ids.iter().copied().collect()
-}
 
 both!(search_finds_phones_names_and_emails, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
