@@ -323,7 +323,7 @@ pub async fn rebuild_words_in_batches_of(db: &Db, batch: i64) -> Result<()> {
         }
         tx.commit().await?;
     }
-    Ok(())
+    merge_segments(&mut conn, &["leads_words"]).await
 }
 
 /// SQLite's full-text tables: the trigram table (migration 0004) and the word index (0016).
@@ -340,6 +340,34 @@ pub async fn fts5_bulk_write(conn: &mut sqlx::SqliteConnection, tables: &[&str],
     let hash_bytes: i64 = if on { 256 << 20 } else { 1 << 20 };
     for table in tables {
         sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {hash_bytes})")).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Pages of merged index a step of [`merge_segments`] writes, in a transaction of its own.
+const MERGE_STEP_PAGES: i64 = 2_000;
+
+/// Merges each of SQLite's full-text `tables` into one segment after a bulk write, a step at a
+/// time. A bulk write leaves its statement-sized segments on FTS5's lowest levels, where the
+/// single-row segments of the leads created next join them: FTS5 merges a level whole once it
+/// holds sixteen segments (its 'crisismerge'), and such a merge that took in the bulk write's
+/// segments stopped a creation for seconds (bench/RESULTS.md, session 32). In one segment, the
+/// index keeps its bulk on a level that small segments reach only after thousands of creations,
+/// and then by FTS5's incremental merging. A 'merge' with a negative count is 'optimize' a step
+/// at a time: it gathers every segment onto one level and merges them, and writes fewer than two
+/// rows (SQLite's `total_changes()`) once the table is one segment.
+pub async fn merge_segments(conn: &mut sqlx::SqliteConnection, tables: &[&str]) -> Result<()> {
+    for table in tables {
+        loop {
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+            let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *tx).await?;
+            sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('merge', -{MERGE_STEP_PAGES})")).execute(&mut *tx).await?;
+            let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            if after - before < 2 {
+                break;
+            }
+        }
     }
     Ok(())
 }

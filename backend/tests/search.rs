@@ -2,7 +2,9 @@
 //! newest hits and their count, each database's indexes, on both databases.
 
 use backend::both;
-use backend::testing::{execute as exec, found_ids as found, id_set as set, listed_ids as ids, query_plan, set_created_at, set_up, user};
+use backend::testing::{
+    execute as exec, found_ids as found, fts5_is_one_segment, id_set as set, listed_ids as ids, query_plan, set_created_at, set_up, user,
+};
 use backend::{leads, list, search, stages};
 use chrono::{DateTime, Duration, Utc};
 use domain::filter::LeadFilter;
@@ -337,8 +339,47 @@ both!(long_words_are_found_and_a_rebuilt_word_index_finds_every_lead, |db| async
             .await)
         .unwrap();
         assert_eq!(hash, 1 << 20, "FTS5's default hash is back");
+        assert!(fts5_is_one_segment(&db, "leads_words").await, "the rebuilt index is merged into one segment");
         // Writes after it are merged as usual: a new lead is found at once.
         let late = create("Вера", "", "Александрова").await;
         assert_eq!(found(&db, &owner, "александрова").await, set(&[anna, late]));
     }
+});
+
+// After a bulk write SQLite's full-text tables are merged into one segment each, a step at a
+// time, and every lead is still found (see `search::merge_segments`).
+both!(full_text_tables_merge_into_one_segment, |db| async move {
+    if db.backend_name() != "sqlite" {
+        return;
+    }
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    let mut created = Vec::new();
+    for (first, surname, email) in [("Анна", "Соколова", "anna.sokolova@mail.ru"), ("Борис", "Соколов", ""), ("Вера", "Орлова", "")]
+    {
+        let draft = LeadDraft {
+            first_name: first.into(),
+            surname: surname.into(),
+            email: email.into(),
+            stage_id: Some(stage),
+            ..LeadDraft::default()
+        };
+        created.push(leads::create_lead(&db, &owner, draft).await.unwrap().id);
+    }
+    // Each creation wrote a segment of its own to each table.
+    for table in search::FTS5_TABLES {
+        assert!(!fts5_is_one_segment(&db, table).await, "{table} before");
+    }
+    let backend::db::Pool::Sqlite(pool) = &db.pool else { unreachable!() };
+    let mut conn = pool.acquire().await.unwrap();
+    search::merge_segments(&mut conn, &search::FTS5_TABLES).await.unwrap();
+    for table in search::FTS5_TABLES {
+        assert!(fts5_is_one_segment(&db, table).await, "{table} after");
+    }
+    // The word index and the trigram table answer as before.
+    assert_eq!(found(&db, &owner, "соколов").await, set(&created[..2]));
+    assert_eq!(found(&db, &owner, "колова").await, set(&[created[0]]));
+    assert_eq!(found(&db, &owner, "вера орл").await, set(&[created[2]]));
+    // A term across a word's end is the trigram table's.
+    assert_eq!(found(&db, &owner, "sokolova@mail").await, set(&[created[0]]));
 });

@@ -522,11 +522,16 @@ async fn write(db: &Db, batch: &[LeadRow], persons_written: i64, owner: &User, r
 }
 
 /// Readies SQLite's full-text tables for the generator's bulk write (`on`: a segment a
-/// statement), or puts FTS5's default back ([`backend::search::fts5_bulk_write`]).
+/// statement), or puts FTS5's default back and merges each table into one segment, as a bulk
+/// write in the application ends ([`backend::search::fts5_bulk_write`],
+/// [`backend::search::merge_segments`]).
 async fn fts5_bulk_load(db: &Db, on: bool) {
     if let backend::db::Pool::Sqlite(pool) = &db.pool {
         let mut conn = pool.acquire().await.expect("connection");
         backend::search::fts5_bulk_write(&mut conn, &backend::search::FTS5_TABLES, on).await.expect("fts5 settings");
+        if !on {
+            backend::search::merge_segments(&mut conn, &backend::search::FTS5_TABLES).await.expect("fts5 merge");
+        }
     }
 }
 
