@@ -58,6 +58,23 @@ pub trait WritePool {
 /// but a peak resident memory over its 300 MB target.
 pub const SQLITE_BULK_CACHE_MIB: u32 = 128;
 
+/// FTS5's own tables, which it reads and writes with statements of its own, each by a row id or
+/// a key. With statistics taken while they were nearly empty (a new school's first `ANALYZE`
+/// saw two rows in `leads_words_data`) the planner scanned the whole table for FTS5's
+/// `DELETE … WHERE id >= ? AND id <= ?`, once for each segment a merge removes: creating a lead
+/// took 1.3 s whenever FTS5 merged sixteen small segments at 300,000 leads (bench/RESULTS.md,
+/// session 32). With none, SQLite takes a table to be large and seeks.
+pub const FTS5_SHADOW_TABLES: [&str; 8] = [
+    "leads_fts_data",
+    "leads_fts_idx",
+    "leads_fts_docsize",
+    "leads_fts_config",
+    "leads_words_data",
+    "leads_words_idx",
+    "leads_words_docsize",
+    "leads_words_config",
+];
+
 /// Rows an SQLite connection's thread may read ahead of the request taking them: more than a
 /// board's first pages (13 columns of 50 cards), so a board is read without stopping.
 const SQLITE_ROW_BUFFER: usize = 1_024;
@@ -310,20 +327,40 @@ impl Db {
     /// (a new or imported one) gets `ANALYZE`; after that `PRAGMA optimize` re-analyses only the
     /// tables whose size changed much. `analysis_limit` samples each index, so either takes well
     /// under a second even at a million leads. PostgreSQL's autovacuum does this by itself.
+    ///
+    /// Two things more, in the same transaction. FTS5's own tables keep no statistics (see
+    /// [`FTS5_SHADOW_TABLES`]). And every open connection is made to load the new statistics:
+    /// SQLite reads them with the schema, and a connection keeps its schema, and the plans of
+    /// the statements it has prepared, until the schema changes. A view made and dropped again
+    /// changes it. Without that the pool's connections planned with the statistics they were
+    /// opened with until they closed, the server's for its whole life.
     pub async fn optimize(&self) -> Result<()> {
         if let Pool::Sqlite(pool) = &self.pool {
             let mut conn = pool.acquire().await?;
             sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            let mut tx = WriteConnection::begin_write(&mut conn).await?;
             let analysed: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetch_optional(&mut *conn).await?;
+                sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetch_optional(&mut *tx).await?;
             let leads_analysed = match analysed {
                 Some(_) => {
-                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'leads'").fetch_one(&mut *conn).await? > 0
+                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'leads'").fetch_one(&mut *tx).await? > 0
                 }
                 None => false,
             };
             let sql = if leads_analysed { "PRAGMA optimize = 0x10002" } else { "ANALYZE" };
-            sqlx::query(sql).execute(&mut *conn).await?;
+            sqlx::query(sql).execute(&mut *tx).await?;
+            let shadow = FTS5_SHADOW_TABLES.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+            let stat_tables: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('sqlite_stat1', 'sqlite_stat4')")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for stat in stat_tables {
+                sqlx::query(&format!("DELETE FROM {stat} WHERE tbl IN ({shadow})")).execute(&mut *tx).await?;
+            }
+            sqlx::raw_sql("CREATE VIEW voronka_statistics_reload AS SELECT 1; DROP VIEW voronka_statistics_reload")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
         }
         Ok(())
     }

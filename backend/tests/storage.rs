@@ -259,3 +259,48 @@ async fn postgres_search_indexes_keep_a_short_pending_list() {
     }
     t.finish().await;
 }
+
+/// How SQLite would run the statement FTS5 removes a merged segment's rows with. Planned from the
+/// statistics a new school's first ANALYZE takes (two rows), it scans the whole table. Not a
+/// cached statement: a cached one keeps the plan it was prepared with.
+async fn fts5_delete_plan(conn: &mut sqlx::SqliteConnection) -> String {
+    let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as("EXPLAIN QUERY PLAN DELETE FROM leads_words_data WHERE id >= 1 AND id <= 2")
+        .persistent(false)
+        .fetch_all(conn)
+        .await
+        .unwrap();
+    rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+}
+
+// SQLite's planner statistics: FTS5's own tables keep none, and a connection opened before they
+// were taken plans with the new ones afterwards (see `Db::optimize`).
+both!(statistics_reach_every_connection_and_skip_fts5_tables, |db| async move {
+    let backend::db::Pool::Sqlite(pool) = &db.pool else { return };
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let stage = stages::list_stages(&db).await.unwrap()[0].id;
+    leads::create_lead(&db, &owner, LeadDraft { first_name: "Анна".into(), stage_id: Some(stage), ..LeadDraft::default() }).await.unwrap();
+    common::execute(
+        &db,
+        "ANALYZE; DELETE FROM sqlite_stat1 WHERE tbl = 'leads_words_data'; INSERT INTO sqlite_stat1 VALUES ('leads_words_data', NULL, '2')",
+    )
+    .await;
+    // A connection that loads these statistics and keeps them, as the pool's connections do.
+    let mut early = pool.acquire().await.unwrap();
+    sqlx::query("CREATE VIEW load_statistics AS SELECT 1; DROP VIEW load_statistics").execute(&mut *early).await.unwrap();
+    assert!(fts5_delete_plan(&mut early).await.starts_with("SCAN"), "the stale statistics are loaded");
+
+    db.optimize().await.unwrap();
+    let fts5_rows: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl LIKE 'leads\\_fts\\_%' ESCAPE '\\' OR tbl LIKE 'leads\\_words\\_%' ESCAPE '\\'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(fts5_rows, 0, "FTS5's tables keep no statistics");
+    let leads_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'leads'").fetch_one(pool).await.unwrap();
+    assert!(leads_rows > 0, "the application's tables keep theirs");
+    // The early connection notices the changed schema at its next statement and loads them again.
+    sqlx::query("SELECT 1 FROM leads LIMIT 1").execute(&mut *early).await.unwrap();
+    let after = fts5_delete_plan(&mut early).await;
+    assert!(after.starts_with("SEARCH leads_words_data USING INTEGER PRIMARY KEY"), "{after}");
+});

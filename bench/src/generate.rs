@@ -530,7 +530,9 @@ async fn fts5_bulk_load(db: &Db, on: bool) {
         let mut conn = pool.acquire().await.expect("connection");
         backend::search::fts5_bulk_write(&mut conn, &backend::search::FTS5_TABLES, on).await.expect("fts5 settings");
         if !on {
+            let started = std::time::Instant::now();
             backend::search::merge_segments(&mut conn, &backend::search::FTS5_TABLES).await.expect("fts5 merge");
+            eprintln!("  merged the full-text tables into one segment each ({:.0} s)", started.elapsed().as_secs_f64());
         }
     }
 }

@@ -180,6 +180,10 @@ async fn measure(db: &backend::Db, url: &str, name: &str, school: &generate::Sch
 
 #[tokio::main]
 async fn main() {
+    // `RUST_LOG=sqlx=warn` names each statement that took over a second, for instance.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Import { rows, db } => {
