@@ -351,11 +351,12 @@ const MERGE_STEP_PAGES: i64 = 2_000;
 /// time. A bulk write leaves its statement-sized segments on FTS5's lowest levels, where the
 /// single-row segments of the leads created next join them: FTS5 merges a level whole once it
 /// holds sixteen segments (its 'crisismerge'), and such a merge that took in the bulk write's
-/// segments stopped a creation for seconds (bench/RESULTS.md, session 32). In one segment, the
-/// index keeps its bulk on a level that small segments reach only after thousands of creations,
-/// and then by FTS5's incremental merging. A 'merge' with a negative count is 'optimize' a step
-/// at a time: it gathers every segment onto one level and merges them, and writes fewer than two
-/// rows (SQLite's `total_changes()`) once the table is one segment.
+/// segments stopped a creation for 1.6 s at 300,000 leads (bench/RESULTS.md, session 32). In
+/// one segment, the index keeps its bulk on a level that small segments reach only after
+/// thousands of creations, and then by FTS5's incremental merging. A 'merge' with a negative
+/// count is 'optimize' a step at a time: it gathers every segment onto one level and merges
+/// them, and writes fewer than two rows (SQLite's `total_changes()`) once the table is one
+/// segment.
 pub async fn merge_segments(conn: &mut sqlx::SqliteConnection, tables: &[&str]) -> Result<()> {
     for table in tables {
         loop {
