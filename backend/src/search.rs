@@ -334,8 +334,7 @@ pub const FTS5_TABLES: [&str; 2] = ["leads_fts", "leads_words"];
 /// every megabyte of them, and merges each four segments of a level as it goes: a bulk write of
 /// a million leads a megabyte at a time made thousands of small segments, and merging them
 /// level after level took most of an hour. With a 256 MiB hash each statement of a bulk write
-/// is one segment. (Merging everything once at the end instead — FTS5's 'optimize' — took 22 s
-/// at 200,000 leads and did not finish in a quarter of an hour at a million: tried, not kept.)
+/// is one segment; the bulk write ends with [`merge_segments`].
 pub async fn fts5_bulk_write(conn: &mut sqlx::SqliteConnection, tables: &[&str], on: bool) -> Result<()> {
     let hash_bytes: i64 = if on { 256 << 20 } else { 1 << 20 };
     for table in tables {
