@@ -336,9 +336,8 @@ impl Db {
     /// opened with until they closed, the server's for its whole life.
     pub async fn optimize(&self) -> Result<()> {
         if let Pool::Sqlite(pool) = &self.pool {
-            let mut conn = pool.acquire().await?;
-            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
-            let mut tx = WriteConnection::begin_write(&mut conn).await?;
+            let mut tx = WritePool::begin_write(pool).await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *tx).await?;
             let analysed: Option<i64> =
                 sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetch_optional(&mut *tx).await?;
             let leads_analysed = match analysed {
@@ -357,9 +356,8 @@ impl Db {
             for stat in stat_tables {
                 sqlx::query(&format!("DELETE FROM {stat} WHERE tbl IN ({shadow})")).execute(&mut *tx).await?;
             }
-            sqlx::raw_sql("CREATE VIEW voronka_statistics_reload AS SELECT 1; DROP VIEW voronka_statistics_reload")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("CREATE VIEW voronka_statistics_reload AS SELECT 1").execute(&mut *tx).await?;
+            sqlx::query("DROP VIEW voronka_statistics_reload").execute(&mut *tx).await?;
             tx.commit().await?;
         }
         Ok(())
