@@ -279,14 +279,21 @@ both!(statistics_reach_every_connection_and_skip_fts5_tables, |db| async move {
     let owner = set_up(&db, StagePreset::Simple).await;
     let stage = stages::list_stages(&db).await.unwrap()[0].id;
     leads::create_lead(&db, &owner, LeadDraft { first_name: "Анна".into(), stage_id: Some(stage), ..LeadDraft::default() }).await.unwrap();
-    common::execute(
-        &db,
-        "ANALYZE; DELETE FROM sqlite_stat1 WHERE tbl = 'leads_words_data'; INSERT INTO sqlite_stat1 VALUES ('leads_words_data', NULL, '2')",
-    )
-    .await;
-    // A connection that loads these statistics and keeps them, as the pool's connections do.
+    // A connection that keeps the statistics it loaded, as the pool's connections do; another
+    // gives FTS5's data table a new school's statistics and changes the schema, and the first
+    // loads them at its next statement.
     let mut early = pool.acquire().await.unwrap();
-    sqlx::query("CREATE VIEW load_statistics AS SELECT 1; DROP VIEW load_statistics").execute(&mut *early).await.unwrap();
+    sqlx::query("SELECT 1 FROM leads LIMIT 1").execute(&mut *early).await.unwrap();
+    let mut other = pool.acquire().await.unwrap();
+    sqlx::raw_sql(
+        "ANALYZE; DELETE FROM sqlite_stat1 WHERE tbl = 'leads_words_data'; INSERT INTO sqlite_stat1 VALUES ('leads_words_data', NULL, '2'); \
+         CREATE VIEW load_statistics AS SELECT 1; DROP VIEW load_statistics",
+    )
+    .execute(&mut *other)
+    .await
+    .unwrap();
+    drop(other);
+    sqlx::query("SELECT 1 FROM leads LIMIT 1").execute(&mut *early).await.unwrap();
     assert!(fts5_delete_plan(&mut early).await.starts_with("SCAN"), "the stale statistics are loaded");
 
     db.optimize().await.unwrap();
