@@ -360,16 +360,23 @@ pub async fn merge_segments(conn: &mut sqlx::SqliteConnection, tables: &[&str]) 
     for table in tables {
         loop {
             let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-            let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *tx).await?;
-            sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('merge', -{MERGE_STEP_PAGES})")).execute(&mut *tx).await?;
-            let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *tx).await?;
+            let merged = merge_step(&mut tx, table, MERGE_STEP_PAGES).await?;
             tx.commit().await?;
-            if after - before < 2 {
+            if !merged {
                 break;
             }
         }
     }
     Ok(())
+}
+
+/// One step of [`merge_segments`]: up to `pages` pages of `table` merged, in the caller's
+/// transaction; false when the table was one segment already.
+pub(crate) async fn merge_step(conn: &mut sqlx::SqliteConnection, table: &str, pages: i64) -> Result<bool> {
+    let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('merge', -{pages})")).execute(&mut *conn).await?;
+    let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    Ok(after - before >= 2)
 }
 
 #[derive(sqlx::FromRow)]

@@ -167,17 +167,14 @@ pub async fn execute(db: &Db, sql: &str) {
     crate::with_pool!(db, pool => sqlx::raw_sql(sql).execute(pool).await.map(|_| ())).expect(sql);
 }
 
-/// Whether SQLite's full-text `table` is one segment: a 'merge' with a negative count (see
-/// `search::merge_segments`) writes fewer than two rows then. Asked in a transaction that is
-/// rolled back, so the table stays as it was.
+/// Whether SQLite's full-text `table` is one segment: a step of `search::merge_segments` finds
+/// nothing to merge. Asked in a transaction that is rolled back, so the table stays as it was.
 pub async fn fts5_is_one_segment(db: &Db, table: &str) -> bool {
     let crate::db::Pool::Sqlite(pool) = &db.pool else { panic!("FTS5 is SQLite's") };
     let mut tx = pool.begin().await.expect("transaction");
-    let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *tx).await.expect("changes");
-    sqlx::query(&format!("INSERT INTO {table} ({table}, rank) VALUES ('merge', -1)")).execute(&mut *tx).await.expect("merge");
-    let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *tx).await.expect("changes");
+    let merged = crate::search::merge_step(&mut tx, table, 1).await.expect("merge step");
     tx.rollback().await.expect("rollback");
-    after - before < 2
+    !merged
 }
 
 /// The plan `db` would run `sql` with: SQLite's `EXPLAIN QUERY PLAN` lines, or PostgreSQL's
