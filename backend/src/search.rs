@@ -356,10 +356,10 @@ const MERGE_STEP_PAGES: i64 = 2_000;
 /// count is 'optimize' a step at a time: it gathers every segment onto one level and merges
 /// them, and writes fewer than two rows (SQLite's `total_changes()`) once the table is one
 /// segment.
-pub async fn merge_segments(conn: &mut sqlx::SqliteConnection, tables: &[&str]) -> Result<()> {
+pub async fn merge_segments(conn: &mut sqlx::pool::PoolConnection<sqlx::Sqlite>, tables: &[&str]) -> Result<()> {
     for table in tables {
         loop {
-            let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+            let mut tx = crate::db::WriteConnection::begin_write(conn).await?;
             let merged = merge_step(&mut tx, table, MERGE_STEP_PAGES).await?;
             tx.commit().await?;
             if !merged {

@@ -181,12 +181,9 @@ pub async fn fts5_is_one_segment(db: &Db, table: &str) -> bool {
 /// `EXPLAIN` with sequential scans off (tiny test tables make a scan cheapest; this asks whether
 /// an index can serve the query at all).
 pub async fn query_plan(db: &Db, sql: &str, binds: &[crate::filter::Bind]) -> String {
-    crate::with_pool!(db, pool => {
-        if db.backend_name() == "sqlite" {
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let rows: Vec<(i64, i64, i64, String)> = crate::bind_all!(sqlx::query_as(&explain), binds).fetch_all(pool).await.expect("plan");
-            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
-        } else {
+    match &db.pool {
+        crate::db::Pool::Sqlite(pool) => sqlite_query_plan(&mut pool.acquire().await.expect("connection"), sql, binds).await,
+        crate::db::Pool::Postgres(pool) => {
             let mut tx = pool.begin().await.expect("transaction");
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.expect("no scans");
             // The search's newest-first walk reads an index that holds the search text too, and
@@ -197,7 +194,16 @@ pub async fn query_plan(db: &Db, sql: &str, binds: &[crate::filter::Bind]) -> St
             let rows: Vec<(String,)> = crate::bind_all!(sqlx::query_as(&explain), binds).fetch_all(&mut *tx).await.expect("plan");
             rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n")
         }
-    })
+    }
+}
+
+/// SQLite's `EXPLAIN QUERY PLAN` lines for `sql` on `conn`, prepared afresh: a cached statement
+/// keeps the plan it was first prepared with, whatever statistics the connection loaded since.
+pub async fn sqlite_query_plan(conn: &mut sqlx::SqliteConnection, sql: &str, binds: &[crate::filter::Bind]) -> String {
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let rows: Vec<(i64, i64, i64, String)> =
+        crate::bind_all!(sqlx::query_as(&explain), binds).persistent(false).fetch_all(conn).await.expect("plan");
+    rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
 }
 
 /// Declares one test body that runs once on SQLite and once on PostgreSQL, each on a fresh

@@ -261,15 +261,9 @@ async fn postgres_search_indexes_keep_a_short_pending_list() {
 }
 
 /// How SQLite would run the statement FTS5 removes a merged segment's rows with. Planned from the
-/// statistics a new school's first ANALYZE takes (two rows), it scans the whole table. Not a
-/// cached statement: a cached one keeps the plan it was prepared with.
+/// statistics a new school's first ANALYZE takes (two rows), it scans the whole table.
 async fn fts5_delete_plan(conn: &mut sqlx::SqliteConnection) -> String {
-    let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as("EXPLAIN QUERY PLAN DELETE FROM leads_words_data WHERE id >= 1 AND id <= 2")
-        .persistent(false)
-        .fetch_all(conn)
-        .await
-        .unwrap();
-    rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+    common::sqlite_query_plan(conn, "DELETE FROM leads_words_data WHERE id >= 1 AND id <= 2", &[]).await
 }
 
 // SQLite's planner statistics: FTS5's own tables keep none, and a connection opened before they
