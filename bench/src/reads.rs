@@ -2,7 +2,7 @@
 //! indexed SQL run directly on the same pool, with no access checks, mapping or extra queries.
 
 use crate::generate::School;
-use crate::stats::{time, Report};
+use crate::stats::{time, time_beside, Report};
 use backend::{with_pool, Db};
 use domain::count::CAP;
 use domain::filter::LeadFilter;
@@ -153,12 +153,16 @@ async fn search_sql(db: &Db, condition: &str, binds: &[String]) {
 async fn search(db: &Db, name: &str, school: &School, what: &str, queries: &[String]) -> bool {
     let parsed: Vec<SearchQuery> = queries.iter().map(|q| SearchQuery::parse(q).expect("a searchable query")).collect();
     let owner = &school.owner;
-    let app = time(RUNS, |i| async move {
-        backend::search::quick(db, owner, &queries[i % queries.len()]).await.expect("search");
-    })
-    .await;
     let parsed = &parsed;
-    let floor = time(RUNS, |i| async move { search_floor(db, &parsed[i % parsed.len()]).await }).await;
+    let (app, floor) = time_beside(
+        RUNS,
+        queries.len(),
+        |i| async move {
+            backend::search::quick(db, owner, &queries[i % queries.len()]).await.expect("search");
+        },
+        |i| async move { search_floor(db, &parsed[i % parsed.len()]).await },
+    )
+    .await;
     let scan = time(SCAN_RUNS, |i| async move { search_scan(db, &parsed[i % parsed.len()]).await }).await;
     let ok = Report { db: name, what, app, floor, p95_target: Some(SEARCH_P95_MS), ratio_target: Some(SEARCH_RATIO) }.print();
     let faster = scan.p95 / app.p95.max(0.001);
@@ -215,11 +219,15 @@ async fn board(db: &Db, name: &str, school: &School, what: &str, filter: LeadFil
         _ => String::new(),
     };
     let (owner, filter, shown, extra) = (&school.owner, &filter, &shown, extra.as_str());
-    let app = time(RUNS / 2, |_| async move {
-        backend::board::load_board(db, owner, filter).await.expect("board");
-    })
+    let (app, floor) = time_beside(
+        RUNS / 2,
+        1,
+        |_| async move {
+            backend::board::load_board(db, owner, filter).await.expect("board");
+        },
+        |_| async move { board_floor(db, shown, extra).await },
+    )
     .await;
-    let floor = time(RUNS / 2, |_| async move { board_floor(db, shown, extra).await }).await;
     Report { db: name, what, app, floor, p95_target: Some(BOARD_P95_MS), ratio_target: None }.print()
 }
 
@@ -233,20 +241,23 @@ async fn board_searched(db: &Db, name: &str, school: &School) -> bool {
     let shown = shown_stages(db).await;
     let filters = surname_filters(school);
     let (owner, filters, shown) = (&school.owner, &filters, &shown);
-    let app = time(RUNS / 4, |i| async move {
-        backend::board::load_board(db, owner, &filters[i % filters.len()]).await.expect("board");
-    })
-    .await;
-    let floor = time(RUNS / 4, |i| async move {
-        let filter = &filters[i % filters.len()];
-        let (scope, walk) = surname_walk(db, owner, filter);
-        let statement = if backend::board::is_common(db, &walk, shown).await.expect("sample") {
-            walk_statement(&walk, filter, shown)
-        } else {
-            hits_statement(db, scope, filter, shown)
-        };
-        run_directly(db, &statement).await;
-    })
+    let (app, floor) = time_beside(
+        RUNS / 4,
+        filters.len(),
+        |i| async move {
+            backend::board::load_board(db, owner, &filters[i % filters.len()]).await.expect("board");
+        },
+        |i| async move {
+            let filter = &filters[i % filters.len()];
+            let (scope, walk) = surname_walk(db, owner, filter);
+            let statement = if backend::board::is_common(db, &walk, shown).await.expect("sample") {
+                walk_statement(&walk, filter, shown)
+            } else {
+                hits_statement(db, scope, filter, shown)
+            };
+            run_directly(db, &statement).await;
+        },
+    )
     .await;
     let met =
         Report { db: name, what: "board, searched by surname", app, floor, p95_target: Some(BOARD_P95_MS), ratio_target: None }.print();
@@ -324,19 +335,22 @@ pub async fn searched_board_plans(db: &Db, name: &str, school: &School) {
 
 async fn list_page(db: &Db, name: &str, school: &School) -> bool {
     let owner = &school.owner;
-    let app = time(RUNS / 2, |_| async move {
-        backend::list::list_leads(db, owner, &LeadFilter::default(), &ListView::default(), None).await.expect("list");
-    })
-    .await;
     let size = ListView::default().size + 1;
-    let floor = time(RUNS / 2, |_| async move {
-        let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE l.archived = FALSE LIMIT {}) c", CAP + 1);
-        let rows = format!("{} WHERE l.archived = FALSE ORDER BY l.created_at DESC, l.id DESC LIMIT {size}", backend::list::ROW_SELECT);
-        with_pool!(db, pool => {
-            sqlx::query_scalar::<_, i64>(&count).fetch_one(pool).await.expect("count");
-            sqlx::query(&rows).fetch_all(pool).await.expect("rows");
-        });
-    })
+    let (app, floor) = time_beside(
+        RUNS / 2,
+        1,
+        |_| async move {
+            backend::list::list_leads(db, owner, &LeadFilter::default(), &ListView::default(), None).await.expect("list");
+        },
+        |_| async move {
+            let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE l.archived = FALSE LIMIT {}) c", CAP + 1);
+            let rows = format!("{} WHERE l.archived = FALSE ORDER BY l.created_at DESC, l.id DESC LIMIT {size}", backend::list::ROW_SELECT);
+            with_pool!(db, pool => {
+                sqlx::query_scalar::<_, i64>(&count).fetch_one(pool).await.expect("count");
+                sqlx::query(&rows).fetch_all(pool).await.expect("rows");
+            });
+        },
+    )
     .await;
     Report { db: name, what: "list page (50 newest + total to the cap)", app, floor, p95_target: None, ratio_target: None }.print()
 }
@@ -349,34 +363,37 @@ async fn list_searched(db: &Db, name: &str, school: &School) -> bool {
     let owner = &school.owner;
     let filters = surname_filters(school);
     let filters = &filters;
-    let app = time(RUNS / 4, |i| async move {
-        backend::list::list_leads(db, owner, &filters[i % filters.len()], &ListView::default(), None).await.expect("list");
-    })
-    .await;
     let view = ListView::default();
     let view = &view;
-    let floor = time(RUNS / 4, |i| async move {
-        let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
-        let filter = &filters[i % filters.len()];
-        let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
-        let count = backend::list::capped_count_sql(&w.sql(), filter.count_cap());
-        let counted: i64 =
-            with_pool!(db, pool => backend::bind_all!(sqlx::query_scalar(&count), &w.binds).fetch_one(pool).await).expect("count");
-        // Past the cap the rows are read newest first, each lead tested, as the list does.
-        let w = if counted > filter.count_cap() {
-            backend::list::newest_first_walk(filter, scope, db.dialect()).expect("a surname")
-        } else {
-            w
-        };
-        let rows = format!(
-            "{} WHERE {} {} LIMIT {}",
-            backend::list::ROW_SELECT,
-            w.sql(),
-            backend::list::order_by(view, db.dialect()),
-            view.size + 1
-        );
-        with_pool!(db, pool => backend::bind_all!(sqlx::query(&rows), &w.binds).fetch_all(pool).await.map(|_| ())).expect("rows");
-    })
+    let (app, floor) = time_beside(
+        RUNS / 4,
+        filters.len(),
+        |i| async move {
+            backend::list::list_leads(db, owner, &filters[i % filters.len()], &ListView::default(), None).await.expect("list");
+        },
+        |i| async move {
+            let scope = domain::access::lead_scope(owner, domain::settings::LeadVisibility::All);
+            let filter = &filters[i % filters.len()];
+            let w = backend::filter::Where::build(filter, scope, chrono::Utc::now(), db.dialect());
+            let count = backend::list::capped_count_sql(&w.sql(), filter.count_cap());
+            let counted: i64 =
+                with_pool!(db, pool => backend::bind_all!(sqlx::query_scalar(&count), &w.binds).fetch_one(pool).await).expect("count");
+            // Past the cap the rows are read newest first, each lead tested, as the list does.
+            let w = if counted > filter.count_cap() {
+                backend::list::newest_first_walk(filter, scope, db.dialect()).expect("a surname")
+            } else {
+                w
+            };
+            let rows = format!(
+                "{} WHERE {} {} LIMIT {}",
+                backend::list::ROW_SELECT,
+                w.sql(),
+                backend::list::order_by(view, db.dialect()),
+                view.size + 1
+            );
+            with_pool!(db, pool => backend::bind_all!(sqlx::query(&rows), &w.binds).fetch_all(pool).await.map(|_| ())).expect("rows");
+        },
+    )
     .await;
     Report {
         db: name,
@@ -395,7 +412,11 @@ async fn lead_card(db: &Db, name: &str, school: &School) -> bool {
     let owner = &school.owner;
     let n = school.leads;
     let pick = move |i: usize| 1 + (i as i64 * 7_919) % n;
-    let app = time(RUNS, |i| async move {
+    // Each step reads another lead: every one of them is warmed first, on both sides.
+    let (app, floor) = time_beside(
+        RUNS,
+        RUNS,
+        |i| async move {
         let id = pick(i);
         let lead = backend::leads::lead_for(db, owner, id, false).await.expect("lead");
         backend::dictionaries::all(db).await.expect("dictionaries");
@@ -403,9 +424,8 @@ async fn lead_card(db: &Db, name: &str, school: &School) -> bool {
         backend::tasks::lead_tasks(db, owner, id).await.expect("tasks");
         backend::enrolment::contracts_of(db, owner, id).await.expect("contracts");
         backend::timeline::list(db, owner, id, &[], None).await.expect("timeline");
-    })
-    .await;
-    let floor = time(RUNS, |i| async move {
+    },
+        |i| async move {
         let id = pick(i);
         with_pool!(db, pool => {
             sqlx::query("SELECT * FROM leads WHERE id = $1").bind(id).fetch_one(pool).await.expect("lead");
@@ -416,7 +436,8 @@ async fn lead_card(db: &Db, name: &str, school: &School) -> bool {
                 .await
                 .expect("timeline");
         });
-    })
+    },
+    )
     .await;
     Report { db: name, what: "lead card with timeline", app, floor, p95_target: None, ratio_target: None }.print()
 }

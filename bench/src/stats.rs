@@ -44,6 +44,41 @@ where
     Stats::of(samples)
 }
 
+/// Times `app(i)` and `floor(i)` side by side for i in 0..runs, so that both meet the same caches
+/// and the same moments of a noisy machine. First an unmeasured pass over the first `inputs`
+/// steps (every distinct input, at least `runs / 10`), then each step's two runs, which one goes
+/// first alternating. Timed one after the other, the first side met each input's pages cold and
+/// the second read them warm: a name search measured 3× its floor for that alone (session 33).
+pub async fn time_beside<A, AFut, F, FFut>(runs: usize, inputs: usize, mut app: A, mut floor: F) -> (Stats, Stats)
+where
+    A: FnMut(usize) -> AFut,
+    AFut: Future<Output = ()>,
+    F: FnMut(usize) -> FFut,
+    FFut: Future<Output = ()>,
+{
+    for i in 0..inputs.max(runs / 10).max(1) {
+        app(i).await;
+        floor(i).await;
+    }
+    let (mut app_samples, mut floor_samples) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for i in 0..runs {
+        if i % 2 == 0 {
+            app_samples.push(timed(app(i)).await);
+            floor_samples.push(timed(floor(i)).await);
+        } else {
+            floor_samples.push(timed(floor(i)).await);
+            app_samples.push(timed(app(i)).await);
+        }
+    }
+    (Stats::of(app_samples), Stats::of(floor_samples))
+}
+
+async fn timed(step: impl Future<Output = ()>) -> Duration {
+    let started = Instant::now();
+    step.await;
+    started.elapsed()
+}
+
 /// One measurement beside its floor: prints the line and answers whether its targets were met.
 pub struct Report<'a> {
     pub db: &'a str,
