@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Cards per column on first load.
-pub const PAGE: i64 = 50;
+pub const PAGE: i64 = domain::board::COLUMN_PAGE;
 
 #[derive(sqlx::FromRow)]
 struct CardRow {

@@ -5,6 +5,9 @@ use crate::Id;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Cards a column shows on first load; "show more" reads as many again.
+pub const COLUMN_PAGE: i64 = 50;
+
 /// A lead as a board card shows it, with names already resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardCard {

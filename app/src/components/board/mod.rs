@@ -101,7 +101,7 @@ fn Column(stage_id: Id) -> AnyView {
     let loading = RwSignal::new(false);
     let total = move || column.with(|c| c.as_ref().map(|c| c.count).unwrap_or_default());
     let shown = move || column.with(|c| c.as_ref().map(|c| c.cards.len()).unwrap_or(0));
-    // "Showing 150 of 150+", not "of 100+", once pages past a searched column's cap are loaded.
+    // "Showing 150 of 150+", not "of 50+", once pages past a searched column's cap are loaded.
     let count = move || format::count(total().at_least(shown() as i64), i18n.get_locale());
     let cards = move || column.with(|c| c.as_ref().map(|c| c.cards.clone()).unwrap_or_default());
     let drop_target = move || {
