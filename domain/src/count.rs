@@ -22,9 +22,10 @@ pub const SEARCH_CAP: i64 = 1_000;
 /// for more letters as well as a thousand would. A common word (a surname that is also a
 /// patronymic: six in a hundred leads) is answered by walking each column until fifty-one match,
 /// where counting to a thousand and one meant reading every lead of the column
-/// (`backend::board`, session 18). A hundred until session 33: on a million PostgreSQL leads a
-/// surname in under one lead of a hundred walked the board's large columns to their hundred and
-/// first hit, 16,700 leads each, and the board took 36 ms at p95 against its 30.
+/// (`backend::board`, session 18). A hundred until session 33: a surname in under one lead of
+/// a hundred walked each large column to its hundred and first hit (16,700 of 89,000 leads), and
+/// on a million leads the board took 23–26 ms at p95 on PostgreSQL and 31–34 on SQLite, where
+/// fifty takes 20–23 and 24–25.
 pub const COLUMN_SEARCH_CAP: i64 = crate::board::COLUMN_PAGE;
 
 /// A count of leads, exact unless `more` says there are more than `value`.
