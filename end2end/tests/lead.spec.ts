@@ -45,6 +45,16 @@ test('edit a lead: saved fields appear in the card and the history; bad input is
   await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`Фамилия:`);
   await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`→ ${surname}`);
 
+  // A choice is shown and logged in words, not as it is stored.
+  await page.getByTestId('edit-lead').click();
+  const gearbox = page.locator('select[name="gearbox"]');
+  await gearbox.selectOption(await gearbox.inputValue() === 'automatic' ? 'manual' : 'automatic');
+  const chosen = (await gearbox.locator('option:checked').textContent())!;
+  await page.getByTestId('save-lead').click();
+  await expect(page.getByTestId('lead-details')).toContainText(`АКПП${chosen}`);
+  await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`АКПП:`);
+  await expect(page.getByTestId('timeline').locator('[data-kind="field_changed"]').first()).toContainText(`→ ${chosen}`);
+
   await page.getByTestId('edit-lead').click();
   await page.locator('input[name="phone"]').fill('12345');
   await page.getByTestId('save-lead').click();
@@ -129,6 +139,43 @@ test('close as lost from the card: the stage asks for its reason', async ({ page
   await expect(page.getByTestId('lead-details')).toContainText('Мертвый лид');
   await expect(page.getByTestId('lead-details')).toContainText('Неверный номер');
   await expect(page.getByTestId('timeline').locator('[data-kind="stage_changed"]').first()).toContainText('→ Мертвый лид (Причина: Неверный номер)');
+});
+
+test('postpone, mark as a duplicate and transfer from the card', async ({ page }, info) => {
+  await signIn(page, info, USER);
+  const original = await ownLead(page, info, 9);
+  const id = await ownLead(page, info, 8);
+  await openLead(page, info, id);
+  const timeline = page.getByTestId('timeline');
+
+  await page.locator('input[name="postpone"]').fill('2031-05-17T09:30');
+  await page.getByTestId('postpone').click();
+  await expect(page.locator('.lead-badges')).toContainText('Отложен до 17.05.2031 09:30');
+  await expect(timeline.locator('[data-kind="postponed"]').first()).toContainText('Лид отложен до 17.05.2031 09:30');
+  await page.getByRole('button', { name: 'Снять отсрочку' }).click();
+  await expect(page.locator('.lead-badges')).not.toContainText('Отложен');
+  await expect(timeline.locator('[data-kind="postponed"]').first()).toContainText('Отсрочка снята');
+
+  // The person's other leads are offered; a number that is no lead is named, nothing changes.
+  const others = await page.getByTestId('person-leads').locator('li').count();
+  await expect(page.locator(`datalist#duplicate-candidates-${id} option`)).toHaveCount(others);
+  await page.locator('input[name="duplicate-of"]').fill('#abc');
+  await page.getByTestId('mark-duplicate').click();
+  await expect(page.getByTestId('toast')).toContainText('Дубль лида №');
+  await expect(timeline.locator('[data-kind="marked_duplicate"]')).toHaveCount(0);
+  await page.locator('input[name="duplicate-of"]').fill(`#${original}`);
+  await page.getByTestId('mark-duplicate').click();
+  await expect(timeline.locator('[data-kind="marked_duplicate"]').first()).toContainText(`#${original}`);
+  await expect(page.getByTestId('lead-details')).toContainText('Дубль');
+
+  // Handed to a colleague, the lead is theirs: sales staff who see every lead may still read it.
+  const colleague = await page.locator('select[name="transfer"] option').nth(1).textContent();
+  await page.locator('select[name="transfer"]').selectOption({ index: 1 });
+  await page.getByTestId('transfer').click();
+  await expect(timeline.locator('[data-kind="transferred"]').first()).toContainText(`${USER_NAME} → ${colleague}`);
+  await expect(page.getByTestId('lead-details')).toContainText(colleague!);
+  await expect(page.getByTestId('transfer')).toHaveCount(0);
+  await expect(page.getByTestId('edit-lead')).toHaveCount(0);
 });
 
 test('quick add with a known phone shows that person\'s leads; the same category is created as a duplicate', async ({ page }, info) => {

@@ -310,3 +310,21 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use backend::db::{POSTGRES_CONNECTIONS, SQLITE_CONNECTIONS};
+    use clap::CommandFactory;
+
+    /// The pool's defaults live in `backend::db`; the flag's help spells them out by hand.
+    #[test]
+    fn the_connections_help_names_the_pools_defaults() {
+        let cli = Cli::command();
+        let serve = cli.find_subcommand("serve").expect("serve");
+        let flag = serve.get_arguments().find(|a| a.get_id() == "db_connections").expect("--db-connections");
+        let help = flag.get_help().expect("help").to_string();
+        assert!(help.contains(&format!("{SQLITE_CONNECTIONS} for SQLite")), "{help}");
+        assert!(help.contains(&format!("{POSTGRES_CONNECTIONS} for PostgreSQL")), "{help}");
+    }
+}

@@ -210,6 +210,8 @@ pub struct TimelineItem {
     pub entry: TimelineEntry,
     pub author: Option<String>,
     pub at_local: NaiveDateTime,
+    /// A postponement's end on the school's clock.
+    pub until_local: Option<NaiveDateTime>,
 }
 
 /// A page of the timeline, newest first; `before` is the last entry of the previous page.
@@ -233,6 +235,10 @@ pub async fn lead_timeline(
             .map(|entry| TimelineItem {
                 author: entry.author_id.and_then(|a| users.iter().find(|u| u.id == a)).map(|u| u.display_name.clone()),
                 at_local: entry.created_at.with_timezone(&tz).naive_local(),
+                until_local: match entry.event {
+                    domain::timeline::TimelineEvent::Postponed { until: Some(until) } => Some(until.with_timezone(&tz).naive_local()),
+                    _ => None,
+                },
                 entry,
             })
             .collect())

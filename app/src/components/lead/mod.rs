@@ -12,6 +12,7 @@ use crate::components::tasks::{default_due, TaskForm, TaskList};
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use contracts::LeadContracts;
+use domain::lead::{ClientType, Gearbox, Gender};
 use domain::phone::Phone;
 use domain::Id;
 use form::{FormTarget, LeadForm};
@@ -150,8 +151,10 @@ fn details(i18n: leptos_i18n::I18nContext<Locale>, view: &LeadView) -> impl Into
         (t!(i18n, lead.email).into_any(), l.email.clone()),
         (t!(i18n, lead.category).into_any(), view.category.clone()),
         (t!(i18n, lead.branch).into_any(), view.branch.clone()),
+        (t!(i18n, field.gearbox).into_any(), l.gearbox.map(|g| gearbox_label(i18n, g))),
         (t!(i18n, lead.desired_start).into_any(), date(l.desired_start)),
         (t!(i18n, field.birth_date).into_any(), date(l.birth_date)),
+        (t!(i18n, field.gender).into_any(), l.gender.map(|g| gender_label(i18n, g))),
         (t!(i18n, lead.channel).into_any(), view.channel.clone()),
         (t!(i18n, lead.contact_source).into_any(), view.contact_source.clone()),
         (t!(i18n, field.company_name).into_any(), l.company_name.clone()),
@@ -171,6 +174,34 @@ fn details(i18n: leptos_i18n::I18nContext<Locale>, view: &LeadView) -> impl Into
                 .collect_view()}
         </dl>
     }
+}
+
+/// A gender as the form names it.
+pub(crate) fn gender_label(i18n: leptos_i18n::I18nContext<Locale>, gender: Gender) -> String {
+    match gender {
+        Gender::Male => t_string!(i18n, lead.male),
+        Gender::Female => t_string!(i18n, lead.female),
+    }
+    .to_string()
+}
+
+/// A gearbox as the form names it.
+pub(crate) fn gearbox_label(i18n: leptos_i18n::I18nContext<Locale>, gearbox: Gearbox) -> String {
+    match gearbox {
+        Gearbox::Manual => t_string!(i18n, lead.manual),
+        Gearbox::Automatic => t_string!(i18n, lead.automatic),
+        Gearbox::Either => t_string!(i18n, lead.either),
+    }
+    .to_string()
+}
+
+/// A client type as the form names it.
+pub(crate) fn client_type_label(i18n: leptos_i18n::I18nContext<Locale>, client_type: ClientType) -> String {
+    match client_type {
+        ClientType::Person => t_string!(i18n, lead.person),
+        ClientType::Company => t_string!(i18n, lead.company),
+    }
+    .to_string()
 }
 
 /// Transfer, postpone and archive, each with the version the card shows.
@@ -214,6 +245,9 @@ fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
         })
     };
     let duplicate_of = RwSignal::new(String::new());
+    // The person's other leads are the likely originals: offered as the field's suggestions.
+    let candidates_id = format!("duplicate-candidates-{lead_id}");
+    let candidates = view.others.clone();
     view! {
         <section class="lead-actions" aria-label=move || t_string!(i18n, lead.actions)>
             <form
@@ -325,7 +359,23 @@ fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
             >
                 <label class="field">
                     <span>{t!(i18n, lead.duplicate_of)}</span>
-                    <input type="text" inputmode="numeric" name="duplicate-of" placeholder="#123" on:input=move |ev| duplicate_of.set(event_target_value(&ev)) />
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        name="duplicate-of"
+                        placeholder="#123"
+                        list=candidates_id.clone()
+                        on:input=move |ev| duplicate_of.set(event_target_value(&ev))
+                    />
+                    <datalist id=candidates_id>
+                        {candidates
+                            .into_iter()
+                            .map(|o| {
+                                let label = [Some(o.name), o.category, Some(o.stage)].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                                view! { <option value=format!("#{}", o.id) label=label></option> }
+                            })
+                            .collect_view()}
+                    </datalist>
                 </label>
                 <button type="submit" class="secondary" disabled=busy data-testid="mark-duplicate">
                     {t!(i18n, lead.mark_duplicate)}

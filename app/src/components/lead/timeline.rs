@@ -1,12 +1,17 @@
 //! The lead's timeline, newest first: notes (add; edit or delete your own) and the system entries
 //! that make it the lead's audit log, filterable by kind (seed 003), older pages on demand.
 
+use super::{client_type_label, gearbox_label, gender_label};
 use crate::api::lead::{lead_timeline, save_note, TimelineItem};
 use crate::api::list::FilterChoices;
 use crate::components::errors::field_name;
 use crate::components::format;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
+use chrono::NaiveDate;
+use domain::dictionary::DictionaryEntry;
+use domain::lead::{ClientType, Gearbox, Gender};
+use domain::phone::Phone;
 use domain::timeline::TimelineEvent;
 use domain::Id;
 use leptos::prelude::*;
@@ -35,8 +40,9 @@ fn group_label(i18n: I18nContext<Locale>, group: &str) -> String {
     .to_string()
 }
 
-/// What happened, in words, with names looked up in `choices`.
-fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterChoices) -> String {
+/// What happened, in words, with names looked up in `choices` and times on the school's clock.
+fn describe(i18n: I18nContext<Locale>, item: &TimelineItem, choices: &FilterChoices) -> String {
+    let event = &item.entry.event;
     let stage =
         |id: Option<Id>| id.and_then(|id| choices.stages.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_else(|| "—".into());
     let reason = |id: Option<Id>| {
@@ -44,7 +50,6 @@ fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterCh
     };
     let user =
         |id: Option<Id>| id.and_then(|id| choices.users.iter().find(|u| u.id == id)).map(|u| u.name.clone()).unwrap_or_else(|| "—".into());
-    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     match event {
         TimelineEvent::Note { text } => text.clone(),
         TimelineEvent::StageChanged { from, to, reason: r } => {
@@ -54,10 +59,16 @@ fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterCh
                 None => moved,
             }
         }
-        TimelineEvent::FieldChanged { field, old, new } => format!("{}: {} → {}", field_name(i18n, field), or_dash(old), or_dash(new)),
+        TimelineEvent::FieldChanged { field, old, new } => {
+            let shown = |v: &Option<String>| v.as_deref().map_or_else(|| "—".into(), |v| field_value(i18n, field, v, choices));
+            format!("{}: {} → {}", field_name(i18n, field), shown(old), shown(new))
+        }
         TimelineEvent::Created => t_string!(i18n, timeline.created).to_string(),
         TimelineEvent::Transferred { from, to } => format!("{}: {} → {}", t_string!(i18n, timeline.transferred), user(*from), user(*to)),
-        TimelineEvent::Postponed { until: Some(_) } => t_string!(i18n, timeline.postponed).to_string(),
+        TimelineEvent::Postponed { until: Some(_) } => match item.until_local {
+            Some(at) => format!("{} {}", t_string!(i18n, timeline.postponed_until), format::date_time(at, i18n.get_locale_untracked())),
+            None => t_string!(i18n, timeline.postponed).to_string(),
+        },
         TimelineEvent::Postponed { until: None } => t_string!(i18n, timeline.unpostponed).to_string(),
         TimelineEvent::Archived => t_string!(i18n, timeline.archived).to_string(),
         TimelineEvent::Restored => t_string!(i18n, timeline.restored).to_string(),
@@ -79,6 +90,28 @@ fn describe(i18n: I18nContext<Locale>, event: &TimelineEvent, choices: &FilterCh
         TimelineEvent::EnrolmentCancelled { reason, .. } => format!("{}: {reason}", t_string!(i18n, timeline.enrolment_cancelled)),
         TimelineEvent::Imported { .. } => t_string!(i18n, timeline.imported).to_string(),
     }
+}
+
+/// A changed field's stored value as the card shows it: ids by their names, dates and phones
+/// formatted, choices in words. A value that no longer reads (a deleted entry) is shown as stored.
+fn field_value(i18n: I18nContext<Locale>, field: &str, value: &str, choices: &FilterChoices) -> String {
+    let named =
+        |entries: &[DictionaryEntry]| value.parse::<Id>().ok().and_then(|id| entries.iter().find(|e| e.id == id)).map(|e| e.name.clone());
+    let shown = match field {
+        "branch_id" => named(&choices.branches),
+        "category_id" => named(&choices.categories),
+        "channel_id" => named(&choices.channels),
+        "contact_source_id" => named(&choices.sources),
+        "gender" => Gender::parse(value).map(|g| gender_label(i18n, g)),
+        "gearbox" => Gearbox::parse(value).map(|g| gearbox_label(i18n, g)),
+        "client_type" => ClientType::parse(value).map(|c| client_type_label(i18n, c)),
+        "birth_date" | "desired_start" => {
+            NaiveDate::parse_from_str(value, "%Y-%m-%d").ok().map(|d| format::date(d, i18n.get_locale_untracked()))
+        }
+        "phone" | "extra_phone" => Phone::parse(value).ok().map(|p| p.display()),
+        _ => None,
+    };
+    shown.unwrap_or_else(|| value.to_owned())
 }
 
 /// The first page comes from the page's resource (`first`), keyed by the kind filter and a
@@ -187,7 +220,7 @@ pub fn Timeline(
                         let id = item.entry.id;
                         let is_note = item.entry.event.is_note();
                         let mine = is_note && item.entry.author_id == Some(me);
-                        let text = describe(i18n, &item.entry.event, &choices.read_value());
+                        let text = describe(i18n, &item, &choices.read_value());
                         let note_text = text.clone();
                         let at = item.at_local;
                         let author = item.author.clone().unwrap_or_else(|| t_string!(i18n, timeline.system).to_string());
