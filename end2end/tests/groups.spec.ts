@@ -123,22 +123,24 @@ test('dropping a card into the enrolment stage opens the enrolment dialog; cance
   await expect(first.locator(`article.card[data-lead-id="${id}"]`)).toBeVisible();
 });
 
-test('an API token made in the settings creates a lead through the API, once per Idempotency-Key', async ({ page }, info) => {
+test('an API token made in the settings creates a lead through the API, once per Idempotency-Key; a call lands in its history', async ({ page }, info) => {
   const base = settingsURL(info);
   await signIn(page, info, 'admin', undefined, base);
   await page.goto(`${base}/settings/api`);
   await hydrated(page);
   await page.locator('input[name="token-name"]').fill(`Сайт ${info.project.name}`);
+  await page.locator('input[name="token-scope"][value="calls:write"]').check();
   await page.getByTestId('create-token').click();
   const secret = await page.getByTestId('token-secret').inputValue();
   expect(secret).toMatch(/^vrk_[0-9a-f]{64}$/);
   await expect(page.getByTestId('token-row').filter({ hasText: `Сайт ${info.project.name}` })).toBeVisible();
   const name = `Из API ${info.project.name} ${Date.now() % 100000}`;
   const key = `e2e-${info.project.name}-${Date.now()}`;
+  const phone = `+7999${String(Date.now() % 10000000).padStart(7, '0')}`;
   const send = () =>
     page.request.post(`${base}/api/v1/leads`, {
       headers: { Authorization: `Bearer ${secret}`, 'Idempotency-Key': key },
-      data: { first_name: name, category: 'B' },
+      data: { first_name: name, category: 'B', phone },
     });
   const first = await send();
   expect(first.status()).toBe(201);
@@ -148,4 +150,17 @@ test('an API token made in the settings creates a lead through the API, once per
   const read = await page.request.get(`${base}/api/v1/leads/${(await first.json()).id}`, { headers: { Authorization: `Bearer ${secret}` } });
   expect(read.status()).toBe(403);
   expect((await read.json()).code).toBe('forbidden');
+
+  const recording = 'https://pbx.example.com/records/42.mp3';
+  const call = await page.request.post(`${base}/api/v1/calls`, {
+    headers: { Authorization: `Bearer ${secret}` },
+    data: { phone, direction: 'incoming', started_at: new Date().toISOString(), duration_secs: 95, recording_url: recording },
+  });
+  expect(call.status()).toBe(201);
+  expect((await call.json()).lead_ids).toEqual([(await first.json()).id]);
+  await page.goto(`${base}/leads/${(await first.json()).id}`);
+  await hydrated(page);
+  const entry = page.getByTestId('timeline').locator('[data-kind="call"]');
+  await expect(entry).toContainText('Входящий звонок, 1:35');
+  await expect(entry.locator('a.recording')).toHaveAttribute('href', recording);
 });

@@ -165,7 +165,7 @@ test('postpone, mark as a duplicate and transfer from the card', async ({ page }
   await expect(timeline.locator('[data-kind="marked_duplicate"]')).toHaveCount(0);
   await page.locator('input[name="duplicate-of"]').fill(`#${original}`);
   await page.getByTestId('mark-duplicate').click();
-  await expect(timeline.locator('[data-kind="marked_duplicate"]').first()).toContainText(`#${original}`);
+  await expect(timeline.locator('[data-kind="marked_duplicate"]').first().locator(`a[href="/leads/${original}"]`)).toHaveText(`#${original}`);
   await expect(page.getByTestId('lead-details')).toContainText('Дубль');
 
   // Handed to a colleague, the lead is theirs: sales staff who see every lead may still read it.

@@ -18,6 +18,17 @@ pub fn date_time(d: NaiveDateTime, locale: Locale) -> String {
     format!("{} {}", date(d.date(), locale), d.format("%H:%M"))
 }
 
+/// A call's length as a clock shows it: `1:35`, `1:02:05`.
+pub fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 /// A month and its year: `февраль 2027`, `February 2027`.
 pub fn month(d: NaiveDate, locale: Locale) -> String {
     let name = match d.month() {
@@ -57,6 +68,11 @@ mod tests {
         assert_eq!(date(d, Locale::en), "5 Feb 2027");
         assert_eq!(date_time(d.and_hms_opt(9, 5, 0).unwrap(), Locale::ru), "05.02.2027 09:05");
         assert_eq!((month(d, Locale::ru).as_str(), month(d, Locale::en).as_str()), ("февраль 2027", "February 2027"));
+    }
+
+    #[test]
+    fn call_lengths_read_as_a_clock() {
+        assert_eq!([0, 9, 95, 600, 3725].map(duration), ["0:00", "0:09", "1:35", "10:00", "1:02:05"]);
     }
 
     #[test]

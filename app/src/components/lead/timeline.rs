@@ -17,6 +17,7 @@ use domain::Id;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
+use leptos_router::components::A;
 
 /// The kind filter's choices and the stored kinds each one shows.
 pub const KIND_GROUPS: [(&str, &[&str]); 6] = [
@@ -72,15 +73,19 @@ fn describe(i18n: I18nContext<Locale>, item: &TimelineItem, choices: &FilterChoi
         TimelineEvent::Postponed { until: None } => t_string!(i18n, timeline.unpostponed).to_string(),
         TimelineEvent::Archived => t_string!(i18n, timeline.archived).to_string(),
         TimelineEvent::Restored => t_string!(i18n, timeline.restored).to_string(),
-        TimelineEvent::MarkedDuplicate { of } => format!("{} #{of}", t_string!(i18n, timeline.duplicate)),
-        TimelineEvent::DuplicateFound { duplicate } => format!("{} #{duplicate}", t_string!(i18n, timeline.duplicate_found)),
+        // The other lead follows as a link (`linked_lead`).
+        TimelineEvent::MarkedDuplicate { .. } => t_string!(i18n, timeline.duplicate).to_string(),
+        TimelineEvent::DuplicateFound { .. } => t_string!(i18n, timeline.duplicate_found).to_string(),
         TimelineEvent::TaskCreated { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_created)),
         TimelineEvent::TaskChanged { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_changed)),
         TimelineEvent::TaskDone { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_done)),
         TimelineEvent::TaskReopened { title, .. } => format!("{}: {title}", t_string!(i18n, timeline.task_reopened)),
-        TimelineEvent::Call { outcome, .. } => match outcome.as_deref() {
-            Some("no_answer") => t_string!(i18n, timeline.call_no_answer).to_string(),
-            Some("reached") => t_string!(i18n, timeline.call_reached).to_string(),
+        TimelineEvent::Call { outcome, direction, duration_secs, .. } => match (outcome.as_deref(), direction.as_str()) {
+            (Some("no_answer"), _) => t_string!(i18n, timeline.call_no_answer).to_string(),
+            (Some("reached"), _) => t_string!(i18n, timeline.call_reached).to_string(),
+            // Telephony's calls (the API): which way and how long.
+            (_, "incoming") => format!("{}, {}", t_string!(i18n, timeline.call_incoming), format::duration(*duration_secs)),
+            (_, "outgoing") => format!("{}, {}", t_string!(i18n, timeline.call_outgoing), format::duration(*duration_secs)),
             _ => t_string!(i18n, timeline.call).to_string(),
         },
         TimelineEvent::Enrolled { number, group_name, .. } if !group_name.is_empty() => {
@@ -89,6 +94,26 @@ fn describe(i18n: I18nContext<Locale>, item: &TimelineItem, choices: &FilterChoi
         TimelineEvent::Enrolled { .. } => t_string!(i18n, timeline.enrolled).to_string(),
         TimelineEvent::EnrolmentCancelled { reason, .. } => format!("{}: {reason}", t_string!(i18n, timeline.enrolment_cancelled)),
         TimelineEvent::Imported { .. } => t_string!(i18n, timeline.imported).to_string(),
+    }
+}
+
+/// The other lead an entry names: the original of a duplicate, or the duplicate of an original.
+fn linked_lead(event: &TimelineEvent) -> Option<Id> {
+    match event {
+        TimelineEvent::MarkedDuplicate { of } => Some(*of),
+        TimelineEvent::DuplicateFound { duplicate } => Some(*duplicate),
+        _ => None,
+    }
+}
+
+/// A call's recording, as a link. The API takes only http(s) addresses; one that is not (written
+/// by hand into the database, say) is not made a link, so no `javascript:` address can run here.
+fn recording_link(event: &TimelineEvent) -> Option<String> {
+    match event {
+        TimelineEvent::Call { recording_url: Some(url), .. } if url.starts_with("https://") || url.starts_with("http://") => {
+            Some(url.clone())
+        }
+        _ => None,
     }
 }
 
@@ -225,6 +250,8 @@ pub fn Timeline(
                         let at = item.at_local;
                         let author = item.author.clone().unwrap_or_else(|| t_string!(i18n, timeline.system).to_string());
                         let edited = item.entry.edited_at.is_some();
+                        let recording = recording_link(&item.entry.event);
+                        let linked = linked_lead(&item.entry.event);
                         view! {
                             <li class="entry" class:note=is_note data-kind=item.entry.event.kind() data-entry-id=id>
                                 <p class="entry-meta">
@@ -256,8 +283,24 @@ pub fn Timeline(
                                         }
                                             .into_any()
                                     }
-                                    _ => view! { <p class="entry-text">{text.clone()}</p> }.into_any(),
+                                    _ => {
+                                        view! {
+                                            <p class="entry-text">
+                                                {text.clone()}
+                                                {linked.map(|id| view! { " " <A href=format!("/leads/{id}")>{format!("#{id}")}</A> })}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
                                 }}
+                                {recording
+                                    .map(|href| {
+                                        view! {
+                                            <a class="recording" href=href target="_blank" rel="noopener noreferrer">
+                                                {t!(i18n, timeline.recording)}
+                                            </a>
+                                        }
+                                    })}
                                 <Show when=move || mine && editing.with(|e| e.is_none())>
                                     <div class="entry-actions">
                                         {
