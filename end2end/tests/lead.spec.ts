@@ -168,12 +168,20 @@ test('postpone, mark as a duplicate and transfer from the card', async ({ page }
   await expect(timeline.locator('[data-kind="marked_duplicate"]').first().locator(`a[href="/leads/${original}"]`)).toHaveText(`#${original}`);
   await expect(page.getByTestId('lead-details')).toContainText('Дубль');
 
-  // Handed to a colleague, the lead is theirs: sales staff who see every lead may still read it.
-  const colleague = await page.locator('select[name="transfer"] option').nth(1).textContent();
+  // Handed to a colleague, the lead is theirs. Where sales staff see every lead (the desktop
+  // project's school) it stays open, read-only; where they see their own (the phone's), the
+  // board comes back and says where the lead went.
+  const colleague = (await page.locator('select[name="transfer"] option').nth(1).textContent())!;
   await page.locator('select[name="transfer"]').selectOption({ index: 1 });
   await page.getByTestId('transfer').click();
+  if (info.project.name === 'phone') {
+    await expect(page.getByTestId('handed-over-toast')).toContainText(`Лид передан: ${colleague}`);
+    await expect(page.getByTestId('board')).toBeVisible();
+    await expect(page.locator(`article.card[data-lead-id="${id}"]`)).toHaveCount(0);
+    return;
+  }
   await expect(timeline.locator('[data-kind="transferred"]').first()).toContainText(`${USER_NAME} → ${colleague}`);
-  await expect(page.getByTestId('lead-details')).toContainText(colleague!);
+  await expect(page.getByTestId('lead-details')).toContainText(colleague);
   await expect(page.getByTestId('transfer')).toHaveCount(0);
   await expect(page.getByTestId('edit-lead')).toHaveCount(0);
 });

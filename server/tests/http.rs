@@ -267,3 +267,37 @@ both!(database_failures_never_show_database_text, |db| async move {
     let body = text(page).await;
     assert!(!body.contains("stages_gone") && !body.contains("no such table") && !body.contains("does not exist"), "page showed {body}");
 });
+
+both!(a_transfer_out_of_the_readers_sight_answers_that_it_was_made, |db| async move {
+    use app::api::lead::{LeadChange, LeadView};
+    use domain::lead::{Lead, LeadDraft};
+    let owner = set_up(&db, StagePreset::Simple).await;
+    let anna = user(&db, "anna", Role::Sales).await;
+    let boris = user(&db, "boris", Role::Sales).await;
+    backend::settings::set_lead_visibility(&db, &owner, domain::settings::LeadVisibility::Own).await.unwrap();
+    let stage = backend::stages::list_stages(&db).await.unwrap()[0].id;
+    let draft = LeadDraft { first_name: "Передаваемый".into(), stage_id: Some(stage), ..LeadDraft::default() };
+    let kept = backend::leads::create_lead(&db, &anna, draft.clone()).await.unwrap();
+    let handed = backend::leads::create_lead(&db, &anna, draft).await.unwrap();
+    assert_eq!(handed.responsible_id, Some(anna.id));
+    let app = app(&db);
+    let cookie = common::session(&app, "anna").await;
+    let act = |lead: &Lead, action: LeadChange| {
+        let body = serde_json::json!({ "lead_id": lead.id, "expected_version": lead.version, "action": action });
+        post_json("/api/lead_action", &cookie, &body.to_string())
+    };
+
+    // Archived, the lead is still anna's: the fresh card comes back.
+    let response = send(&app, act(&kept, LeadChange::Archive)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: Option<LeadView> = answer(response).await;
+    assert_eq!(view.map(|v| (v.lead.archived, v.lead.version)), Some((true, kept.version + 1)));
+
+    // Handed to boris, it leaves her sight: the answer says the change was made, not "not found".
+    let response = send(&app, act(&handed, LeadChange::Transfer(boris.id))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: Option<LeadView> = answer(response).await;
+    assert!(view.is_none());
+    let now = backend::leads::get_lead(&db, handed.id).await.unwrap().unwrap();
+    assert_eq!((now.responsible_id, now.version), (Some(boris.id), handed.version + 1));
+});

@@ -166,8 +166,11 @@ pub enum LeadChange {
     MarkDuplicate(Id),
 }
 
+/// Changes the lead and answers it as the reader now sees it: `None` when the change took it out
+/// of their sight (handed to a colleague where sales staff see only their own leads). The change
+/// is made either way; a "not found" would tell them it was not.
 #[server(endpoint = "lead_action", input = Json, output = Postcard)]
-pub async fn lead_action(lead_id: Id, expected_version: i64, action: LeadChange) -> Result<LeadView, AppError> {
+pub async fn lead_action(lead_id: Id, expected_version: i64, action: LeadChange) -> Result<Option<LeadView>, AppError> {
     use crate::server::{current_user, respond, state};
     use backend::actions;
     respond(async {
@@ -199,7 +202,11 @@ pub async fn lead_action(lead_id: Id, expected_version: i64, action: LeadChange)
             }
             LeadChange::MarkDuplicate(of) => actions::mark_duplicate(&db, &user, lead_id, expected_version, of).await?,
         };
-        view_of(&db, &user, lead_id).await
+        match view_of(&db, &user, lead_id).await {
+            Ok(view) => Ok(Some(view)),
+            Err(AppError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
     })
     .await
 }

@@ -18,6 +18,8 @@ pub enum Toast {
     },
     /// A settings change was saved.
     Saved,
+    /// The lead was handed to this colleague and left the reader's sight.
+    HandedOver(String),
 }
 
 #[derive(Clone, Copy)]
@@ -36,6 +38,10 @@ impl Toasts {
 
     pub fn push(&self, error: AppError) {
         self.show(Toast::Error(error), Duration::from_secs(7));
+    }
+
+    pub fn handed_over(&self, to: String) {
+        self.show(Toast::HandedOver(to), Duration::from_secs(7));
     }
 
     pub fn saved(&self) {
@@ -73,6 +79,10 @@ pub fn ToastHost() -> impl IntoView {
                     let id = item.0;
                     match item.1 {
                         Toast::Saved => view! { <div class="toast saved" data-testid="saved-toast">{t!(i18n, settings.saved)}</div> }.into_any(),
+                        Toast::HandedOver(to) => {
+                            view! { <div class="toast saved" data-testid="handed-over-toast">{t!(i18n, lead.handed_over, name = to.clone())}</div> }
+                                .into_any()
+                        }
                         Toast::Error(error) => view! { <div class="toast" data-testid="toast">{move || error_view(i18n, &error)}</div> }.into_any(),
                         Toast::TaskDue { title, lead_id } => {
                             view! {

@@ -12,7 +12,7 @@ use crate::wire::{page_resource, PageResource};
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// Resources live here, outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
@@ -57,6 +57,8 @@ fn LeadScreen(
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let navigate = StoredValue::new_local(use_navigate());
+    let gone = Callback::new(move |_| navigate.with_value(|go| go("/", Default::default())));
     view! {
         <main class="page lead-page">
             <p>
@@ -68,7 +70,7 @@ fn LeadScreen(
                         (Ok(view), Ok(items)) => {
                             view! {
                                 <HydrationMark />
-                                <LeadCard view timeline=items group refresh />
+                                <LeadCard view timeline=items group refresh gone />
                             }
                                 .into_any()
                         }

@@ -77,7 +77,7 @@ fn Drawer(id: Id) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (lead.await, timeline.await) {
-                        (Ok(view), Ok(items)) => card(view, items, group, refresh).await,
+                        (Ok(view), Ok(items)) => card(view, items, group, refresh, Callback::new(move |_| close())).await,
                         (Err(e), _) | (_, Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
                     }
                 })}
@@ -89,6 +89,12 @@ fn Drawer(id: Id) -> impl IntoView {
 /// The card's code (with its editor and timeline, shared with the lead's page) is split off with
 /// `cargo leptos build --split` and fetched when the first drawer opens, not with the board.
 #[lazy]
-async fn card(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'static str>, refresh: RwSignal<u32>) -> AnyView {
-    view! { <LeadCard view timeline group refresh /> }.into_any()
+async fn card(
+    view: LeadView,
+    timeline: Vec<TimelineItem>,
+    group: RwSignal<&'static str>,
+    refresh: RwSignal<u32>,
+    gone: Callback<()>,
+) -> AnyView {
+    view! { <LeadCard view timeline group refresh gone /> }.into_any()
 }

@@ -22,7 +22,15 @@ use leptos_router::components::A;
 use timeline::Timeline;
 
 #[component]
-pub fn LeadCard(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'static str>, refresh: RwSignal<u32>) -> impl IntoView {
+pub fn LeadCard(
+    view: LeadView,
+    timeline: Vec<TimelineItem>,
+    group: RwSignal<&'static str>,
+    refresh: RwSignal<u32>,
+    /// Where to go when a change leaves the lead out of the reader's sight (a transfer, where
+    /// sales staff see only their own): the board, or the drawer closed.
+    gone: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let reload = Callback::new(move |_| {
@@ -88,7 +96,7 @@ pub fn LeadCard(view: LeadView, timeline: Vec<TimelineItem>, group: RwSignal<&'s
         </article>
         <LeadContracts lead_id=l.id contracts=view.contracts.clone() can_edit=view.can_edit reload />
         <LeadTasks view=form_view.get_value() reload />
-        {view.can_edit.then(|| view! { <LeadActions view=form_view.get_value() reload /> })}
+        {view.can_edit.then(|| view! { <LeadActions view=form_view.get_value() reload gone /> })}
         <Timeline lead_id=l.id me=view.me can_edit=view.can_edit choices=view.choices.clone() first=timeline group refresh />
     }
 }
@@ -206,17 +214,28 @@ pub(crate) fn client_type_label(i18n: leptos_i18n::I18nContext<Locale>, client_t
 
 /// Transfer, postpone and archive, each with the version the card shows.
 #[component]
-fn LeadActions(view: LeadView, reload: Callback<()>) -> impl IntoView {
+fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = expect_context::<Toasts>();
     let busy = RwSignal::new(false);
     let (lead_id, version, archived) = (view.lead.id, view.lead.version, view.lead.archived);
+    let names = StoredValue::new(view.choices.users.iter().map(|u| (u.id, u.name.clone())).collect::<Vec<_>>());
     let run = move |change: LeadChange| {
         busy.set(true);
+        let handed_to = match change {
+            LeadChange::Transfer(to) => names.with_value(|n| n.iter().find(|(id, _)| *id == to).map(|(_, name)| name.clone())),
+            _ => None,
+        };
         spawn_local(async move {
             match lead_action(lead_id, version, change).await {
-                Ok(_) => {
+                Ok(Some(_)) => {
                     reload.try_run(());
+                }
+                // Handed to a colleague where sales staff see only their own leads: the card has
+                // nothing left to show this reader.
+                Ok(None) => {
+                    toasts.handed_over(handed_to.unwrap_or_default());
+                    gone.try_run(());
                 }
                 Err(e) => {
                     let conflict = matches!(e, domain::AppError::Conflict { .. });
