@@ -169,13 +169,15 @@ test('postpone, mark as a duplicate and transfer from the card', async ({ page }
   await expect(page.getByTestId('lead-details')).toContainText('Дубль');
 
   // Handed to a colleague, the lead is theirs. Where sales staff see every lead (the desktop
-  // project's school) it stays open, read-only; where they see their own (the phone's), the
-  // board comes back and says where the lead went.
+  // project's school) it stays open, read-only; where they see their own (the phone's), the page
+  // says where it went instead of the card, and the board no longer has it.
   const colleague = (await page.locator('select[name="transfer"] option').nth(1).textContent())!;
   await page.locator('select[name="transfer"]').selectOption({ index: 1 });
   await page.getByTestId('transfer').click();
   if (info.project.name === 'phone') {
-    await expect(page.getByTestId('handed-over-toast')).toContainText(`Лид передан: ${colleague}`);
+    await expect(page.getByTestId('handed-over')).toContainText(`Лид передан: ${colleague}`);
+    await expect(page.getByTestId('lead-card')).toHaveCount(0);
+    await page.getByRole('link', { name: '← К воронке' }).click();
     await expect(page.getByTestId('board')).toBeVisible();
     await expect(page.locator(`article.card[data-lead-id="${id}"]`)).toHaveCount(0);
     return;

@@ -12,7 +12,7 @@ use crate::wire::{page_resource, PageResource};
 use domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 /// Resources live here, outside the sign-in gate (see `routes::board::BoardPage`).
 #[component]
@@ -57,34 +57,44 @@ fn LeadScreen(
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = StoredValue::new_local(use_navigate());
-    let gone = Callback::new(move |_| navigate.with_value(|go| go("/", Default::default())));
+    // A transfer that took the lead out of the reader's sight: the card gives way to where it went.
+    let handed_to = RwSignal::new(None::<String>);
+    let gone = Callback::new(move |to: String| handed_to.set(Some(to)));
     view! {
         <main class="page lead-page">
             <p>
                 <A href="/">{t!(i18n, lead.back)}</A>
             </p>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match (lead.await, timeline.await) {
-                        (Ok(view), Ok(items)) => {
-                            view! {
-                                <HydrationMark />
-                                <LeadCard view timeline=items group refresh gone />
+            {move || {
+                handed_to
+                    .get()
+                    .map(|to| {
+                        view! { <p class="notice" role="status" data-testid="handed-over">{t!(i18n, lead.handed_over, name = to.clone())}</p> }
+                    })
+            }}
+            <Show when=move || handed_to.with(Option::is_none)>
+                <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match (lead.await, timeline.await) {
+                            (Ok(view), Ok(items)) => {
+                                view! {
+                                    <HydrationMark />
+                                    <LeadCard view timeline=items group refresh gone />
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                        (Err(AppError::Unauthorized), _) => view! { <Redirect path="/login" /> }.into_any(),
-                        (Err(e), _) | (_, Err(e)) => {
-                            view! {
-                                <HydrationMark />
-                                <ErrorMessage error=e />
+                            (Err(AppError::Unauthorized), _) => view! { <Redirect path="/login" /> }.into_any(),
+                            (Err(e), _) | (_, Err(e)) => {
+                                view! {
+                                    <HydrationMark />
+                                    <ErrorMessage error=e />
+                                }
+                                    .into_any()
                             }
-                                .into_any()
                         }
-                    }
-                })}
-            </Transition>
+                    })}
+                </Transition>
+            </Show>
         </main>
     }
 }

@@ -6,6 +6,7 @@ use crate::api::lead::{lead_details, lead_timeline, LeadView, TimelineItem};
 use crate::components::errors::ErrorMessage;
 use crate::components::lead::timeline::KIND_GROUPS;
 use crate::components::lead::LeadCard;
+use crate::components::toast::Toasts;
 use crate::i18n::*;
 use domain::Id;
 use leptos::prelude::*;
@@ -30,6 +31,7 @@ pub fn LeadDrawer() -> impl IntoView {
 fn Drawer(id: Id) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<BoardCtx>();
+    let toasts = expect_context::<Toasts>();
     let refresh = RwSignal::new(0_u32);
     let group = RwSignal::new("all");
     // Opened only after hydration, in the browser: local resources, never serialised.
@@ -77,7 +79,13 @@ fn Drawer(id: Id) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (lead.await, timeline.await) {
-                        (Ok(view), Ok(items)) => card(view, items, group, refresh, Callback::new(move |_| close())).await,
+                        (Ok(view), Ok(items)) => {
+                            let gone = Callback::new(move |to: String| {
+                                close();
+                                toasts.handed_over(to);
+                            });
+                            card(view, items, group, refresh, gone).await
+                        },
                         (Err(e), _) | (_, Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
                     }
                 })}
@@ -94,7 +102,7 @@ async fn card(
     timeline: Vec<TimelineItem>,
     group: RwSignal<&'static str>,
     refresh: RwSignal<u32>,
-    gone: Callback<()>,
+    gone: Callback<String>,
 ) -> AnyView {
     view! { <LeadCard view timeline group refresh gone /> }.into_any()
 }

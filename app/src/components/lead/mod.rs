@@ -27,9 +27,10 @@ pub fn LeadCard(
     timeline: Vec<TimelineItem>,
     group: RwSignal<&'static str>,
     refresh: RwSignal<u32>,
-    /// Where to go when a change leaves the lead out of the reader's sight (a transfer, where
-    /// sales staff see only their own): the board, or the drawer closed.
-    gone: Callback<()>,
+    /// Called with the colleague's name when a transfer leaves the lead out of the reader's sight
+    /// (where sales staff see only their own): the page says so in place of the card, the drawer
+    /// closes with a message on the board.
+    gone: Callback<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
@@ -214,7 +215,7 @@ pub(crate) fn client_type_label(i18n: leptos_i18n::I18nContext<Locale>, client_t
 
 /// Transfer, postpone and archive, each with the version the card shows.
 #[component]
-fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<()>) -> impl IntoView {
+fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = expect_context::<Toasts>();
     let busy = RwSignal::new(false);
@@ -229,15 +230,17 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<()>) -> impl
         spawn_local(async move {
             match lead_action(lead_id, version, change).await {
                 Ok(Some(_)) => {
+                    busy.set(false);
                     reload.try_run(());
                 }
                 // Handed to a colleague where sales staff see only their own leads: the card has
-                // nothing left to show this reader.
+                // nothing left to show this reader and goes at once, its buttons still busy (a
+                // signal set now would wake a button that is gone by the time it reads it).
                 Ok(None) => {
-                    toasts.handed_over(handed_to.unwrap_or_default());
-                    gone.try_run(());
+                    gone.try_run(handed_to.unwrap_or_default());
                 }
                 Err(e) => {
+                    busy.set(false);
                     let conflict = matches!(e, domain::AppError::Conflict { .. });
                     toasts.push(e);
                     if conflict {
@@ -245,7 +248,6 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<()>) -> impl
                     }
                 }
             }
-            busy.set(false);
         });
     };
     let transfer_to = RwSignal::new(None::<Id>);
