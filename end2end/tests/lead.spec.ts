@@ -152,9 +152,12 @@ test('postpone, mark as a duplicate and transfer from the card', async ({ page }
   await page.getByTestId('postpone').click();
   await expect(page.locator('.lead-badges')).toContainText('Отложен до 17.05.2031 09:30');
   await expect(timeline.locator('[data-kind="postponed"]').first()).toContainText('Лид отложен до 17.05.2031 09:30');
+  // The fields show the card as it now is, not what was typed before it was read again.
+  await expect(page.locator('input[name="postpone"]')).toHaveValue('2031-05-17T09:30');
   await page.getByRole('button', { name: 'Снять отсрочку' }).click();
   await expect(page.locator('.lead-badges')).not.toContainText('Отложен');
   await expect(timeline.locator('[data-kind="postponed"]').first()).toContainText('Отсрочка снята');
+  await expect(page.locator('input[name="postpone"]')).toHaveValue('');
 
   // The person's other leads are offered; a number that is no lead is named, nothing changes.
   const others = await page.getByTestId('person-leads').locator('li').count();
@@ -167,6 +170,7 @@ test('postpone, mark as a duplicate and transfer from the card', async ({ page }
   await page.getByTestId('mark-duplicate').click();
   await expect(timeline.locator('[data-kind="marked_duplicate"]').first().locator(`a[href="/leads/${original}"]`)).toHaveText(`#${original}`);
   await expect(page.getByTestId('lead-details')).toContainText('Дубль');
+  await expect(page.locator('input[name="duplicate-of"]')).toHaveValue('');
 
   // Handed to a colleague, the lead is theirs. Where sales staff see every lead (the desktop
   // project's school) it stays open, read-only; where they see their own (the phone's), the page

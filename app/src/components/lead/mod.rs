@@ -213,6 +213,13 @@ pub(crate) fn client_type_label(i18n: leptos_i18n::I18nContext<Locale>, client_t
     .to_string()
 }
 
+/// A picked id as a select's value ("" for none). Each field shows what its signal holds: after a
+/// reload the card is drawn over the same elements, whose inputs would otherwise keep what was
+/// picked before while the new card's signals start empty.
+fn chosen(id: Option<Id>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
+}
+
 /// Transfer, postpone and archive, each with the version the card shows.
 #[component]
 fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> impl IntoView {
@@ -251,7 +258,8 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
         });
     };
     let transfer_to = RwSignal::new(None::<Id>);
-    let postpone_at = RwSignal::new(String::new());
+    // The postponement in force, to move it; empty when there is none.
+    let postpone_at = RwSignal::new(view.postponed_until_local.map(|p| p.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
     let users: Vec<(Id, String)> =
         view.choices.users.iter().filter(|u| u.active && Some(u.id) != view.lead.responsible_id).map(|u| (u.id, u.name.clone())).collect();
     let postponed = view.postponed_until_local.is_some();
@@ -288,6 +296,7 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
                     <span>{t!(i18n, lead.move_to)}</span>
                     <select
                         name="move-to"
+                        prop:value=move || chosen(move_to.get())
                         on:change=move |ev| {
                             move_to.set(event_target_value(&ev).parse().ok());
                             move_reason.set(None);
@@ -310,7 +319,10 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
                             view! {
                                 <label class="field">
                                     <span>{t!(i18n, field.reason)}</span>
-                                    <select name="move-reason" on:change=move |ev| move_reason.set(event_target_value(&ev).parse().ok())>
+                                    <select
+                                        name="move-reason"
+                                        prop:value=move || chosen(move_reason.get())
+                                        on:change=move |ev| move_reason.set(event_target_value(&ev).parse().ok())>
                                         <option value="">"—"</option>
                                         {list.into_iter().map(|r| view! { <option value=r.id>{r.name}</option> }).collect_view()}
                                     </select>
@@ -333,7 +345,11 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
             >
                 <label class="field">
                     <span>{t!(i18n, lead.transfer_to)}</span>
-                    <select name="transfer" on:change=move |ev| transfer_to.set(event_target_value(&ev).parse().ok())>
+                    <select
+                        name="transfer"
+                        prop:value=move || chosen(transfer_to.get())
+                        on:change=move |ev| transfer_to.set(event_target_value(&ev).parse().ok())
+                    >
                         <option value="">"—"</option>
                         {users.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
@@ -354,7 +370,12 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
             >
                 <label class="field">
                     <span>{t!(i18n, field.postponed_until)}</span>
-                    <input type="datetime-local" name="postpone" on:input=move |ev| postpone_at.set(event_target_value(&ev)) />
+                    <input
+                        type="datetime-local"
+                        name="postpone"
+                        prop:value=postpone_at
+                        on:input=move |ev| postpone_at.set(event_target_value(&ev))
+                    />
                 </label>
                 <button type="submit" class="secondary" disabled=busy data-testid="postpone">
                     {t!(i18n, lead.postpone)}
@@ -386,6 +407,7 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
                         name="duplicate-of"
                         placeholder="#123"
                         list=candidates_id.clone()
+                        prop:value=duplicate_of
                         on:input=move |ev| duplicate_of.set(event_target_value(&ev))
                     />
                     <datalist id=candidates_id>
