@@ -9,7 +9,6 @@ use crate::components::format;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
 use chrono::NaiveDate;
-use domain::dictionary::DictionaryEntry;
 use domain::lead::{ClientType, Gearbox, Gender};
 use domain::phone::Phone;
 use domain::timeline::TimelineEvent;
@@ -61,7 +60,7 @@ fn describe(i18n: I18nContext<Locale>, item: &TimelineItem, choices: &FilterChoi
             }
         }
         TimelineEvent::FieldChanged { field, old, new } => {
-            let shown = |v: &Option<String>| v.as_deref().map_or_else(|| "—".into(), |v| field_value(i18n, field, v, choices));
+            let shown = |v: &Option<String>| v.as_deref().map_or_else(|| "—".into(), |v| field_value(i18n, field, v));
             format!("{}: {} → {}", field_name(i18n, field), shown(old), shown(new))
         }
         TimelineEvent::Created => t_string!(i18n, timeline.created).to_string(),
@@ -117,16 +116,10 @@ fn recording_link(event: &TimelineEvent) -> Option<String> {
     }
 }
 
-/// A changed field's stored value as the card shows it: ids by their names, dates and phones
-/// formatted, choices in words. A value that no longer reads (a deleted entry) is shown as stored.
-fn field_value(i18n: I18nContext<Locale>, field: &str, value: &str, choices: &FilterChoices) -> String {
-    let named =
-        |entries: &[DictionaryEntry]| value.parse::<Id>().ok().and_then(|id| entries.iter().find(|e| e.id == id)).map(|e| e.name.clone());
+/// A changed field's stored value as the card shows it: dates and phones formatted, choices in
+/// words. Dictionary fields are stored by name already (`backend::edits`), as they read then.
+fn field_value(i18n: I18nContext<Locale>, field: &str, value: &str) -> String {
     let shown = match field {
-        "branch_id" => named(&choices.branches),
-        "category_id" => named(&choices.categories),
-        "channel_id" => named(&choices.channels),
-        "contact_source_id" => named(&choices.sources),
         "gender" => Gender::parse(value).map(|g| gender_label(i18n, g)),
         "gearbox" => Gearbox::parse(value).map(|g| gearbox_label(i18n, g)),
         "client_type" => ClientType::parse(value).map(|c| client_type_label(i18n, c)),
