@@ -8,6 +8,7 @@ use crate::api::board::PhoneMatch;
 use crate::api::lead::{create_lead, save_lead, Created};
 use crate::api::list::FilterChoices;
 use crate::components::errors::{error_view, reason_text};
+use crate::components::lead::{client_type_label, gearbox_label, gender_label};
 use crate::components::phone_matches::PhoneMatches;
 use crate::components::toast::Toasts;
 use crate::i18n::*;
@@ -159,7 +160,7 @@ pub fn LeadForm(
                 {pick(
                     "gender",
                     t_string!(i18n, field.gender).into(),
-                    vec![("male".into(), t_string!(i18n, lead.male).into()), ("female".into(), t_string!(i18n, lead.female).into())],
+                    [Gender::Male, Gender::Female].map(|g| (g.as_str().into(), gender_label(i18n, g))).to_vec(),
                     |d| d.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
                     |d, v| d.gender = Gender::parse(&v),
                 )}
@@ -170,11 +171,7 @@ pub fn LeadForm(
                 {pick(
                     "gearbox",
                     t_string!(i18n, field.gearbox).into(),
-                    vec![
-                        ("manual".into(), t_string!(i18n, lead.manual).into()),
-                        ("automatic".into(), t_string!(i18n, lead.automatic).into()),
-                        ("either".into(), t_string!(i18n, lead.either).into()),
-                    ],
+                    [Gearbox::Manual, Gearbox::Automatic, Gearbox::Either].map(|g| (g.as_str().into(), gearbox_label(i18n, g))).to_vec(),
                     |d| d.gearbox.map(|g| g.as_str().to_string()).unwrap_or_default(),
                     |d, v| d.gearbox = Gearbox::parse(&v),
                 )}
@@ -183,7 +180,7 @@ pub fn LeadForm(
                 {pick(
                     "client_type",
                     t_string!(i18n, field.client_type).into(),
-                    vec![("person".into(), t_string!(i18n, lead.person).into()), ("company".into(), t_string!(i18n, lead.company).into())],
+                    [ClientType::Person, ClientType::Company].map(|c| (c.as_str().into(), client_type_label(i18n, c))).to_vec(),
                     |d| d.client_type.as_str().to_string(),
                     |d, v| d.client_type = ClientType::parse(&v).unwrap_or_default(),
                 )}

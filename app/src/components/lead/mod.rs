@@ -185,7 +185,7 @@ fn details(i18n: leptos_i18n::I18nContext<Locale>, view: &LeadView) -> impl Into
     }
 }
 
-/// A gender as the form names it.
+/// A gender in words, as the form offers it and the card and its history show it.
 pub(crate) fn gender_label(i18n: leptos_i18n::I18nContext<Locale>, gender: Gender) -> String {
     match gender {
         Gender::Male => t_string!(i18n, lead.male),
@@ -194,7 +194,7 @@ pub(crate) fn gender_label(i18n: leptos_i18n::I18nContext<Locale>, gender: Gende
     .to_string()
 }
 
-/// A gearbox as the form names it.
+/// A gearbox in words (see [`gender_label`]).
 pub(crate) fn gearbox_label(i18n: leptos_i18n::I18nContext<Locale>, gearbox: Gearbox) -> String {
     match gearbox {
         Gearbox::Manual => t_string!(i18n, lead.manual),
@@ -204,7 +204,7 @@ pub(crate) fn gearbox_label(i18n: leptos_i18n::I18nContext<Locale>, gearbox: Gea
     .to_string()
 }
 
-/// A client type as the form names it.
+/// A client type in words (see [`gender_label`]).
 pub(crate) fn client_type_label(i18n: leptos_i18n::I18nContext<Locale>, client_type: ClientType) -> String {
     match client_type {
         ClientType::Person => t_string!(i18n, lead.person),
@@ -220,7 +220,8 @@ fn chosen(id: Option<Id>) -> String {
     id.map(|id| id.to_string()).unwrap_or_default()
 }
 
-/// Transfer, postpone and archive, each with the version the card shows.
+/// Move, transfer, postpone, mark as a duplicate, archive or restore, each with the version the
+/// card shows.
 #[component]
 fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
