@@ -228,11 +228,14 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
     let toasts = expect_context::<Toasts>();
     let busy = RwSignal::new(false);
     let (lead_id, version, archived) = (view.lead.id, view.lead.version, view.lead.archived);
-    let names = StoredValue::new(view.choices.users.iter().map(|u| (u.id, u.name.clone())).collect::<Vec<_>>());
+    // Who the lead may be handed to: active users other than its responsible.
+    let targets: StoredValue<Vec<(Id, String)>> = StoredValue::new(
+        view.choices.users.iter().filter(|u| u.active && Some(u.id) != view.lead.responsible_id).map(|u| (u.id, u.name.clone())).collect(),
+    );
     let run = move |change: LeadChange| {
         busy.set(true);
         let handed_to = match change {
-            LeadChange::Transfer(to) => names.with_value(|n| n.iter().find(|(id, _)| *id == to).map(|(_, name)| name.clone())),
+            LeadChange::Transfer(to) => targets.with_value(|t| t.iter().find(|(id, _)| *id == to).map(|(_, name)| name.clone())),
             _ => None,
         };
         spawn_local(async move {
@@ -261,8 +264,6 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
     let transfer_to = RwSignal::new(None::<Id>);
     // The postponement in force, to move it; empty when there is none.
     let postpone_at = RwSignal::new(view.postponed_until_local.map(|p| p.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
-    let users: Vec<(Id, String)> =
-        view.choices.users.iter().filter(|u| u.active && Some(u.id) != view.lead.responsible_id).map(|u| (u.id, u.name.clone())).collect();
     let postponed = view.postponed_until_local.is_some();
     let move_to = RwSignal::new(None::<Id>);
     let move_reason = RwSignal::new(None::<Id>);
@@ -323,7 +324,8 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
                                     <select
                                         name="move-reason"
                                         prop:value=move || chosen(move_reason.get())
-                                        on:change=move |ev| move_reason.set(event_target_value(&ev).parse().ok())>
+                                        on:change=move |ev| move_reason.set(event_target_value(&ev).parse().ok())
+                                    >
                                         <option value="">"—"</option>
                                         {list.into_iter().map(|r| view! { <option value=r.id>{r.name}</option> }).collect_view()}
                                     </select>
@@ -352,7 +354,7 @@ fn LeadActions(view: LeadView, reload: Callback<()>, gone: Callback<String>) -> 
                         on:change=move |ev| transfer_to.set(event_target_value(&ev).parse().ok())
                     >
                         <option value="">"—"</option>
-                        {users.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        {targets.get_value().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
                 </label>
                 <button type="submit" class="secondary" disabled=move || busy.get() || transfer_to.get().is_none() data-testid="transfer">
